@@ -1,0 +1,57 @@
+"""Bytes of a capture → text, or a clear refusal.
+
+Captures arrive as UTF-8 (with or without BOM), GB18030/GBK or Big5, with any
+line endings.  We try the encodings strictly, in that order, so a file is
+never silently decoded with replacement characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from ..errors import BookError
+
+# GB18030 is a superset of GBK and GB2312; Big5 comes last because almost any
+# byte string decodes as GB18030 and Big5 files are rarer here.
+ENCODINGS = ("utf-8", "gb18030", "big5")
+
+# Control characters that never belong in text (NUL, and C0 controls other
+# than tab/newline/carriage return/form feed).  A few may be stray; many mean
+# the file is not text at all.
+_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode a capture's bytes; raise :class:`BookError` naming the file if it is not text."""
+    if not data.strip():
+        raise BookError(path, 1, "the file is empty", "capture the article again, or remove the file")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.01:
+        raise BookError(
+            path, 1, "this is a binary file, not a text capture", "import only .txt or .html captures"
+        )
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise BookError(
+        path,
+        _first_bad_line(data),
+        "the text is in none of the supported encodings (UTF-8, GB18030/GBK, Big5)",
+        "save the capture as UTF-8 and import it again",
+    )
+
+
+def _control_share(data: bytes) -> float:
+    return sum(1 for b in data if b in _CONTROL) / max(len(data), 1)
+
+
+def _first_bad_line(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1

@@ -1,0 +1,87 @@
+"""Which lines of an article are section headings, and at what level.
+
+Articles of this kind number their sections with several schemes, often mixed
+(see ARTICLE-FORMAT.md).  Each scheme has a fixed rank, highest first; an
+article's levels are the ranks *it* uses, compressed, so an article whose top
+sections are ``一、`` and an article whose top sections are ``1.1`` both get
+level-1 sections.  Levels never jump by more than one, which keeps Sphinx's
+"non-consecutive header level" warning away without losing any heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_CN = "〇零一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾"
+_NUM = rf"(?:[{_CN}]+|\d+)"
+
+# (scheme name, pattern).  Order is rank: earlier = higher level.
+SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^第{_NUM}[章篇部]")),
+    ("jie", re.compile(rf"^第{_NUM}节")),
+    ("step", re.compile(rf"^第{_NUM}[步条点]")),
+    ("cn-dun", re.compile(rf"^[{_CN}]+[、.．]")),
+    ("cn-paren", re.compile(rf"^[（(][{_CN}]+[)）]")),
+    ("num", re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
+    ("num-paren", re.compile(r"^[（(]\d{1,2}[)）]")),
+    ("num2", re.compile(r"^\d{1,2}\.\d{1,2}(?!\.?\d)")),
+    ("num3", re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}")),
+)
+RANK = {name: i for i, (name, _) in enumerate(SCHEMES)}
+QUESTION_RANK = len(SCHEMES)
+
+# A bare closing heading stands at the article's top level.
+CLOSING = frozenset({"总结", "結語", "结语", "總結", "结论", "結論", "小结", "小結", "结束语", "結束語"})
+
+MAX_HEADING_CHARS = 40
+_SENTENCE_END = ("。", "；", ";", "！", "!", "…", "...", "，", ",", "：", ":")
+
+
+def scheme_of(line: str) -> str | None:
+    """The numbering scheme a heading-shaped line uses, or None if it is not one."""
+    text = line.strip()
+    if not text or len(text) > MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
+        return None
+    if text.rstrip(":：") in CLOSING:
+        return "closing"
+    for name, pattern in SCHEMES:
+        if pattern.match(text):
+            # A bare number with nothing after it is not a heading.
+            if len(pattern.match(text).group(0)) == len(text):
+                return None
+            return name
+    if text.endswith(("?", "？")) and len(text) <= 30:
+        return "question"
+    return None
+
+
+def assign_levels(lines: Sequence[str]) -> list[int]:
+    """Heading level (1 = top section) for each line; 0 for a line that is text.
+
+    A question-style heading counts only if a paragraph (not another heading)
+    follows it; a question on its own at the end is text.
+    """
+    schemes = [scheme_of(line) for line in lines]
+    for i, scheme in enumerate(schemes):
+        if scheme == "question":
+            nxt = schemes[i + 1] if i + 1 < len(schemes) else "end"
+            if nxt is not None:
+                schemes[i] = None
+    used = sorted({_rank(s) for s in schemes if s and s != "closing"})
+    level_of_rank = {rank: i + 1 for i, rank in enumerate(used)}
+    levels: list[int] = []
+    previous = 0
+    for scheme in schemes:
+        if scheme is None:
+            levels.append(0)
+            continue
+        level = 1 if scheme == "closing" else level_of_rank[_rank(scheme)]
+        level = min(level, previous + 1)
+        levels.append(level)
+        previous = level
+    return levels
+
+
+def _rank(scheme: str) -> int:
+    return QUESTION_RANK if scheme == "question" else RANK[scheme]
