@@ -1,0 +1,343 @@
+"""The catalog: tables derived from the notebooks (the source of truth once imported).
+
+``scan`` reads every article notebook into an :class:`Entry`; ``derive``
+turns entries into the three tables; ``write`` stores them under ``data/``;
+``load`` is the API analysts use (``from book import catalog; catalog.load()``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import BookError
+from .escape import unescape
+from .fsutil import write_if_changed
+from .layout import Layout, find_root
+from .notebook import Page, split_front_matter
+from .slug import title_key
+from .tagging import KeywordModel, Vocabulary, term_frequencies
+
+ARTICLE_COLUMNS = ["id", "title", "category", "topic", "author", "date", "views", "sections", "chars", "path", "is_stub"]
+TAG_COLUMNS = ["article_id", "tag", "weight", "source"]
+RELATION_COLUMNS = ["source_id", "target_id", "kind", "weight"]
+SHARED_TAGS_MIN = 2  # two articles sharing this many non-category tags are related
+SHARED_TAGS_PER_ARTICLE = 5
+
+
+@dataclass
+class Entry:
+    """One article notebook as the catalog sees it."""
+
+    id: str
+    title: str
+    category: tuple[str, ...]
+    topic: str
+    author: str
+    date: str
+    views: int | None
+    path: str
+    tags: list[str]
+    related: list[dict[str, str]]
+    source_url: str
+    headings: list[str] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    sections: int = 0
+
+    @property
+    def category_name(self) -> str:
+        return " > ".join(self.category)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(t) for t in (self.title, *self.headings, *self.intro, *self.body, *self.summary))
+
+    def about_texts(self) -> list[str]:
+        """The parts that say what the article is about: what keywords are drawn from."""
+        return [self.title, *self.headings, *self.intro, *self.summary]
+
+
+@dataclass
+class Stub:
+    id: str
+    title: str
+    excerpt: str
+    category: tuple[str, ...]
+    topic: str
+    referrers: list[str]
+    source_site: str
+
+
+@dataclass
+class Tables:
+    articles: pd.DataFrame
+    tags: pd.DataFrame
+    relations: pd.DataFrame
+
+
+# --- reading notebooks -------------------------------------------------------
+
+_CELL_BREAK = re.compile(r"^\+\+\+\s*(\{.*\})?\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MARKUP_LINE = re.compile(r"^(```|\(.*\)=$|\*\*.*\*\*$)")
+
+
+def entry_from_page(page: Page, rel: str) -> Entry:
+    """Read an article notebook's metadata and text.  Raises ValueError on missing essentials."""
+    meta = page.article
+    if not meta:
+        raise ValueError("the front matter has no 'article:' metadata")
+    for key in ("id", "title"):
+        if not str(meta.get(key) or "").strip():
+            raise ValueError(f"the article metadata has no '{key}'")
+    category = meta.get("category") or ["未分类"]
+    if isinstance(category, str):
+        category = [category]
+    entry = Entry(
+        id=str(meta["id"]),
+        title=str(meta["title"]),
+        category=tuple(str(c) for c in category),
+        topic=str(meta.get("topic") or ""),
+        author=str(meta.get("author") or ""),
+        date=str(meta.get("date") or ""),
+        views=_int_or_none(meta.get("views")),
+        path=rel,
+        tags=[str(t) for t in meta.get("tags") or []],
+        related=[r for r in meta.get("related") or [] if isinstance(r, dict) and (r.get("title") or r.get("id"))],
+        source_url=str(meta.get("source_url") or ""),
+    )
+    part = "head"
+    for line in page.body.split("\n"):
+        m = _CELL_BREAK.match(line)
+        if m:
+            part = _cell_part(m.group(1))
+            continue
+        line = line.strip()
+        if not line or part in ("head", "source", "related") or _MARKUP_LINE.match(line):
+            continue
+        h = _HEADING.match(line)
+        if h:
+            entry.headings.append(unescape(h.group(2)))
+            entry.sections += 1
+        else:
+            {"intro": entry.intro, "summary": entry.summary}.get(part, entry.body).append(unescape(line))
+    return entry
+
+
+def _cell_part(raw: str | None) -> str:
+    if not raw:
+        return "body"
+    try:
+        return str(json.loads(raw).get("part", "body"))
+    except (ValueError, AttributeError):
+        return "body"
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def scan(layout: Layout) -> tuple[list[Entry], list[BookError]]:
+    """Every article notebook, in path order, plus a problem for each that cannot be read."""
+    entries: list[Entry] = []
+    problems: list[BookError] = []
+    for path in layout.article_notebooks():
+        rel = layout.rel(path)
+        try:
+            page = split_front_matter(path.read_text(encoding="utf-8"), path)
+            entries.append(entry_from_page(page, rel))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = (mark.line + 2) if mark is not None else 1  # +1 for 1-based, +1 for the opening '---'
+            problems.append(BookError(rel, line, f"the front matter is not valid YAML ({_first_line(exc)})",
+                                      "fix the YAML between the two '---' lines"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(BookError(rel, 1, str(exc), "restore the front matter written by `python -m book import`"))
+    return entries, problems
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
+
+
+# --- deriving tables ---------------------------------------------------------
+
+
+def stubs_for(entries: Iterable[Entry], vocab: Vocabulary) -> dict[str, Stub]:
+    """Related titles that no article in the corpus has: each gets a stub page."""
+    entries = list(entries)
+    known = {title_key(e.title) for e in entries}
+    stubs: dict[str, Stub] = {}
+    for e in entries:
+        for rel in e.related:
+            if rel.get("id") is not None:  # linked by id: an article, or a dangling id `check` reports
+                continue
+            key = title_key(rel["title"])
+            if key in known:
+                continue
+            stub = stubs.get(key)
+            if stub is None:
+                stub = stubs[key] = Stub(
+                    id=key, title=" ".join(rel["title"].split()), excerpt=str(rel.get("excerpt") or ""),
+                    category=e.category, topic=vocab.topic(rel["title"]), referrers=[],
+                    source_site=_site(e.source_url),
+                )
+            if e.id not in stub.referrers:
+                stub.referrers.append(e.id)
+    return dict(sorted(stubs.items()))
+
+
+def _site(url: str) -> str:
+    m = re.match(r"^(https?://[^/]+)", url)
+    return m.group(1) if m else ""
+
+
+def stub_path(stub_id: str) -> str:
+    return f"notebooks/_index/stubs/{stub_id}.md"
+
+
+def derive(entries: list[Entry], vocab: Vocabulary, tfs: list[Counter[str]] | None = None) -> Tables:
+    """The three tables, deterministic for the same entries."""
+    stubs = stubs_for(entries, vocab)
+    if tfs is None:
+        tfs = [term_frequencies(e.about_texts(), vocab) for e in entries]
+    model = KeywordModel(vocab, tfs)
+
+    article_rows = [
+        [e.id, e.title, e.category_name, e.topic, e.author, e.date, e.views, e.sections, e.chars, e.path, False]
+        for e in entries
+    ] + [
+        [s.id, s.title, " > ".join(s.category), s.topic, "", "", None, 0, len(s.excerpt), stub_path(s.id), True]
+        for s in stubs.values()
+    ]
+    tag_rows: list[list[Any]] = []
+    tags_of: dict[str, set[str]] = {}
+    for e, tf in zip(entries, tfs):
+        seen: set[str] = set()
+        category_tag = e.category[-1]
+        tag_rows.append([e.id, category_tag, 1.0, "category"])
+        seen.add(category_tag)
+        for tag in e.tags:
+            tag = vocab.canonical(tag)
+            if tag not in seen:
+                tag_rows.append([e.id, tag, 1.0, "curated"])
+                seen.add(tag)
+        for word, score in model.keywords(tf):
+            if word not in seen:
+                tag_rows.append([e.id, word, score, "keyword"])
+                seen.add(word)
+        tags_of[e.id] = seen - {category_tag}
+
+    by_title = {title_key(e.title): e.id for e in entries}
+    relation_rows: list[list[Any]] = []
+    for e in entries:
+        targets: list[str] = []
+        for rel in e.related:
+            if rel.get("id") is not None:
+                target = str(rel["id"])
+            else:
+                target = by_title.get(title_key(rel["title"]), title_key(rel["title"]))
+            if target != e.id and target not in targets:
+                targets.append(target)
+        relation_rows += [[e.id, t, "related", 1.0] for t in targets]
+    relation_rows += _shared_tag_relations(tags_of)
+
+    articles = pd.DataFrame(article_rows, columns=ARTICLE_COLUMNS)
+    articles["views"] = articles["views"].astype("Int64")
+    tags = pd.DataFrame(tag_rows, columns=TAG_COLUMNS)
+    relations = pd.DataFrame(relation_rows, columns=RELATION_COLUMNS)
+    return Tables(
+        articles=articles.sort_values(["is_stub", "category", "topic", "id"], kind="stable").reset_index(drop=True),
+        tags=tags.sort_values(["article_id", "source", "tag"], kind="stable").reset_index(drop=True),
+        relations=relations.sort_values(["kind", "source_id", "target_id"], kind="stable").reset_index(drop=True),
+    )
+
+
+def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:
+    """Pairs of articles that share tags, weighted by Jaccard similarity, a few per article.
+
+    Tags carried by a large share of the corpus say little about a pair and
+    would make this quadratic, so they are left out of the pairing.
+    """
+    postings: dict[str, list[str]] = defaultdict(list)
+    for article_id, tags in tags_of.items():
+        for tag in tags:
+            postings[tag].append(article_id)
+    limit = max(50, len(tags_of) // 20)
+    best: dict[tuple[str, str], float] = {}
+    for article_id, tags in sorted(tags_of.items()):
+        shared: Counter[str] = Counter()
+        for tag in tags:
+            if len(postings[tag]) <= limit:
+                shared.update(other for other in postings[tag] if other != article_id)
+        scored = [
+            (round(n / len(tags | tags_of[other]), 4), other)
+            for other, n in shared.items()
+            if n >= SHARED_TAGS_MIN
+        ]
+        for weight, other in sorted(scored, key=lambda x: (-x[0], x[1]))[:SHARED_TAGS_PER_ARTICLE]:
+            best[tuple(sorted((article_id, other)))] = weight
+    return [[a, b, "shared-tags", w] for (a, b), w in sorted(best.items())]
+
+
+# --- storing and loading -----------------------------------------------------
+
+TABLE_FILES = {"articles": "articles.csv", "tags": "tags.csv", "relations": "relations.csv"}
+_ID_COLUMNS = {"id", "article_id", "source_id", "target_id"}
+
+
+def write(layout: Layout, tables: Tables) -> list[Path]:
+    """Store the tables as CSV (and Parquet, for analysts' tools); returns the files that changed."""
+    changed = []
+    for name, file in TABLE_FILES.items():
+        frame: pd.DataFrame = getattr(tables, name)
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, lineterminator="\n")
+        path = layout.data / file
+        if write_if_changed(path, buffer.getvalue()):
+            changed.append(path)
+    return changed
+
+
+def load(root: Path | None = None) -> Tables:
+    """The three tables as pandas DataFrames (ids as strings)."""
+    layout = Layout(root or find_root())
+    frames = {}
+    for name, file in TABLE_FILES.items():
+        path = layout.data / file
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: run `python -m book index` first")
+        frame = pd.read_csv(path, dtype={c: str for c in _ID_COLUMNS}, keep_default_na=False, na_values=[""])
+        for column in ("category", "topic", "author", "date", "title"):
+            if column in frame:
+                frame[column] = frame[column].fillna("")
+        if "views" in frame:
+            frame["views"] = frame["views"].astype("Int64")
+        frames[name] = frame
+    return Tables(**frames)
+
+
+def articles(root: Path | None = None) -> pd.DataFrame:
+    return load(root).articles
+
+
+def tags(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tags
+
+
+def relations(root: Path | None = None) -> pd.DataFrame:
+    return load(root).relations

@@ -1,0 +1,105 @@
+"""Command line: ``python -m book import|index|build|check|sample``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .layout import Layout, find_root
+
+
+def _layout() -> Layout:
+    return Layout(find_root())
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        print(p, file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_paths
+
+    layout = _layout()
+    report = import_paths(layout, [Path(p) for p in args.paths], force=args.force, progress=not args.quiet)
+    _print_problems(report.refused)
+    for path in report.kept:
+        print(f"{layout.rel(path)}: kept: edited by hand since it was imported "
+              "(re-run with --force to overwrite the edit)", file=sys.stderr)
+    print(f"import: {report.summary()}")
+    status = cmd_index(args)
+    return 1 if report.refused else status
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .indexer import index
+
+    layout = _layout()
+    report = index(layout)
+    _print_problems(report.problems)
+    print(f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
+          f"{len(report.changed)} files written, {len(report.removed)} removed")
+    return 1 if report.problems else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    status = cmd_index(args)
+    if status and args.strict:
+        return status
+    strict = args.strict or bool(os.environ.get("CI"))
+    code = build(_layout(), strict=strict, all_files=args.all)
+    if code == 0:
+        print(f"build: site written to {_layout().html / 'index.html'}")
+    return code or status
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    problems = check(_layout())
+    _print_problems(problems)
+    print(f"check: {len(problems)} problem(s)" if problems else "check: ok")
+    return 1 if problems else 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from . import sample
+
+    return sample.main(args.rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="read captures (.txt, .html; files or folders) into notebooks, then index")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--force", action="store_true", help="overwrite notebooks that were edited by hand")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("index", help="regenerate data tables, generated pages and _toc.yml from the notebooks")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("build", help="index, then build the site into _build/html")
+    p.add_argument("--strict", action="store_true", help="fail on any Sphinx warning (always on when CI is set)")
+    p.add_argument("--all", action="store_true", help="rebuild every page, not only what changed")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("sample", help="write a synthetic corpus of captures (see --help)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_sample)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,57 @@
+"""``python -m book index``: notebooks → data tables, generated pages and ``_toc.yml``.
+
+Only files whose content changes are rewritten, so Sphinx rebuilds only what
+an edit touched.  Generated pages that no longer belong are removed (only
+inside ``notebooks/_index/``, which holds nothing but generated pages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, pages, toc
+from .errors import BookError
+from .fsutil import write_if_changed
+from .layout import Layout
+from .tagging import load_vocabulary
+
+
+@dataclass
+class IndexReport:
+    articles: int = 0
+    stubs: int = 0
+    topics: int = 0
+    changed: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    problems: list[BookError] = field(default_factory=list)
+
+
+def index(layout: Layout) -> IndexReport:
+    vocab = load_vocabulary(layout.vocabulary)
+    entries, problems = catalog.scan(layout)
+    tables = catalog.derive(entries, vocab)
+    report = IndexReport(articles=len(entries), problems=problems)
+    report.changed += catalog.write(layout, tables)
+
+    stubs = catalog.stubs_for(entries, vocab)
+    by_id = {e.id: e for e in entries}
+    topic_list = pages.topics(entries, stubs)
+    report.stubs, report.topics = len(stubs), len(topic_list)
+    wanted: dict[Path, str] = {}
+    for topic in topic_list:
+        wanted[layout.root / topic.path] = pages.topic_page(topic)
+    for stub in stubs.values():
+        wanted[layout.root / catalog.stub_path(stub.id)] = pages.stub_page(stub, by_id)
+    wanted[layout.generated / "tags.md"] = pages.tags_page(tables, by_id)
+    wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
+
+    for path, text in wanted.items():
+        if write_if_changed(path, text):
+            report.changed.append(path)
+    if layout.generated.exists():
+        for path in sorted(layout.generated.rglob("*.md")):
+            if path not in wanted:
+                path.unlink()
+                report.removed.append(path)
+    return report

@@ -1,0 +1,78 @@
+"""Where things live in a book folder.  One place, so no module guesses a path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .slug import slugify
+
+GENERATED = "_index"  # notebooks/_index/: pages `index` regenerates; never edit by hand
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def generated(self) -> Path:
+        return self.notebooks / GENERATED
+
+    @property
+    def toc(self) -> Path:
+        return self.root / "_toc.yml"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "_config.yml"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.data / "tags.yml"
+
+    @property
+    def html(self) -> Path:
+        return self.root / "_build" / "html"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "_build" / ".book-cache"
+
+    def article_path(self, category: tuple[str, ...], article_id: str) -> Path:
+        return self.notebooks.joinpath(*(slugify(c) for c in category)) / f"{article_id}.md"
+
+    def is_article_notebook(self, path: Path) -> bool:
+        rel = path.relative_to(self.notebooks)
+        return len(rel.parts) >= 2 and rel.parts[0] != GENERATED and not rel.name.startswith(".")
+
+    def article_notebooks(self) -> list[Path]:
+        if not self.notebooks.exists():
+            return []
+        return sorted(p for p in self.notebooks.rglob("*.md") if self.is_article_notebook(p))
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The book folder: $BOOK_ROOT, else the nearest folder upward holding ``_config.yml``."""
+    if env := os.environ.get("BOOK_ROOT"):
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").exists():
+            return folder
+    raise FileNotFoundError(f"no _config.yml in {here} or any folder above it: run this inside the book folder")

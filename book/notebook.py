@@ -1,0 +1,184 @@
+"""Article ⇄ MyST notebook (jupytext's ``md:myst`` format).
+
+``writes`` renders an :class:`~book.model.Article` as a notebook through
+jupytext itself, so what we write is exactly what jupytext reads and writes
+back (a notebook opened in Jupyter and saved unchanged stays byte-identical).
+``read_page`` reads a notebook back for the catalog and for ``check``.
+
+Layout of an article notebook: YAML front matter (jupytext header, python3
+kernelspec, ``article:`` metadata); then markdown cells: title and byline;
+intro; one cell per top-level section; summary; copyright and source link;
+related articles.  Cell metadata ``part`` names the role of each cell.  All
+article text goes through :func:`book.escape.escape`.
+
+A ``checksum`` in the metadata is the SHA-256 of the file as written, minus
+the checksum line itself.  A file whose content no longer matches it has been
+edited by someone, and re-import leaves it alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+import yaml
+
+from .escape import escape, link_destination
+from .model import Article
+from .slug import title_key
+
+FORMAT = "md:myst"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+_CHECKSUM_LINE = re.compile(r"^  checksum: sha256:[0-9a-f]{64}\n", re.MULTILINE)
+_PENDING = "sha256:" + "0" * 64
+
+
+def metadata(article: Article) -> dict[str, Any]:
+    """The ``article:`` front matter: everything the catalog needs without reading the body."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source_url": article.source_url,
+        "category": list(article.category),
+        "topic": article.topic,
+        "author": article.author,
+        "age": article.age,
+        "date": article.date,
+        "views": article.views,
+        "tags": list(article.tags),
+        "related": [{"title": r.title, "excerpt": r.excerpt} for r in article.related],
+        "checksum": _PENDING,
+    }
+
+
+def to_notebook(article: Article) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["jupytext"] = {"notebook_metadata_filter": "article", "formats": FORMAT}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["article"] = metadata(article)
+    nb.cells = [nbformat.v4.new_markdown_cell(text, metadata=meta) for text, meta in _cells(article)]
+    return nb
+
+
+def writes(article: Article) -> str:
+    text = jupytext.writes(to_notebook(article), fmt=FORMAT)
+    if text.count(_PENDING) != 1:  # pragma: no cover - guards the format, not the input
+        raise AssertionError("checksum placeholder not found exactly once")
+    return text.replace(_PENDING, "sha256:" + _digest(text))
+
+
+def is_edited(text: str) -> bool:
+    """True when a notebook is not exactly as :func:`writes` left it."""
+    m = _CHECKSUM_LINE.search(text)
+    if not m:
+        return True
+    recorded = m.group(0).strip().removeprefix("checksum: sha256:")
+    return recorded != _digest(text)
+
+
+def _digest(text: str) -> str:
+    without = _CHECKSUM_LINE.sub("", text.replace(f"  checksum: {_PENDING}\n", ""), count=1)
+    return hashlib.sha256(without.encode("utf-8")).hexdigest()
+
+
+def _strong(text: str) -> str:
+    return f"**{escape(text)}**"
+
+
+def _container(cls: str, body: list[str]) -> str:
+    return "\n".join([f"```{{container}} {cls}", "\n\n".join(body), "```"])
+
+
+def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
+    cells: list[tuple[str, dict[str, str]]] = []
+    byline = " · ".join(
+        escape(x)
+        for x in (article.author, article.age, article.date, f"阅读 {article.views}" if article.views is not None else "")
+        if x
+    )
+    head = [f"({title_key(article.title)})=", f"# {escape(article.title)}"]
+    cells.append(("\n".join(head) + ("\n\n" + _container("article-meta", [byline]) if byline else ""), {}))
+
+    intro = [escape(b.text) for b in article.blocks if b.part == "intro"]
+    if intro or article.intro_marker:
+        label = [_strong(article.intro_marker)] if article.intro_marker else []
+        cells.append((_container("article-intro", label + intro), {"part": "intro"}))
+
+    section: list[str] = []
+    for block in (b for b in article.blocks if b.part == "body"):
+        if block.kind == "heading":
+            if block.level == 1 and section:
+                cells.append(("\n\n".join(section), {"part": "body"}))
+                section = []
+            section.append("#" * (block.level + 1) + " " + escape(block.text))
+        else:
+            section.append(escape(block.text))
+    if section:
+        cells.append(("\n\n".join(section), {"part": "body"}))
+
+    summary = [escape(b.text) for b in article.blocks if b.part == "summary"]
+    if summary or article.summary_marker:
+        label = [_strong(article.summary_marker)] if article.summary_marker else []
+        cells.append((_container("article-summary", label + summary), {"part": "summary"}))
+
+    footer = []
+    if article.copyright:
+        footer.append(escape(article.copyright))
+    if article.source_url:
+        footer.append(f"本文链接:[{escape(article.source_url)}]({link_destination(article.source_url)})")
+    if footer:
+        cells.append((_container("article-source", footer), {"part": "source"}))
+
+    if article.related:
+        items = [f"## {escape(article.related_marker or '相关文章')}"]
+        for rel in article.related:
+            item = f"- [{escape(rel.title)}](#{title_key(rel.title)})"
+            if rel.excerpt:
+                item += "\n\n  " + escape(rel.excerpt)
+            items.append(item)
+        cells.append(("\n\n".join(items), {"part": "related"}))
+    return cells
+
+
+@dataclass(frozen=True)
+class Page:
+    """A notebook as the catalog sees it: its front matter and its markdown body."""
+
+    path: Path
+    meta: dict[str, Any]  # the whole front matter
+    body: str
+    body_line: int  # 1-based line where the body starts (for file:line messages)
+
+    @property
+    def article(self) -> dict[str, Any]:
+        value = self.meta.get("article")
+        return value if isinstance(value, dict) else {}
+
+
+_FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+
+
+def split_front_matter(text: str, path: Path) -> Page:
+    """Parse front matter without jupytext: the catalog reads thousands of notebooks.
+
+    Raises ``yaml.YAMLError`` (with a problem_mark) or ``ValueError`` on broken front matter.
+    """
+    m = _FRONT.match(text)
+    if not m:
+        raise ValueError("the notebook does not start with a '---' front-matter block")
+    meta = yaml.load(m.group(1), Loader=_Loader) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("the front matter is not a mapping of keys to values")
+    return Page(path=path, meta=meta, body=text[m.end() :], body_line=text[: m.end()].count("\n") + 1)
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_page(path: Path) -> Page:
+    return split_front_matter(path.read_text(encoding="utf-8"), path)
