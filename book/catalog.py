@@ -27,7 +27,19 @@ from .notebook import Page, split_front_matter
 from .slug import title_key
 from .tagging import KeywordModel, Vocabulary, term_frequencies
 
-ARTICLE_COLUMNS = ["id", "title", "category", "topic", "author", "date", "views", "sections", "chars", "path", "is_stub"]
+ARTICLE_COLUMNS = [
+    "id",
+    "title",
+    "category",
+    "topic",
+    "author",
+    "date",
+    "views",
+    "sections",
+    "chars",
+    "path",
+    "is_stub",
+]
 TAG_COLUMNS = ["article_id", "tag", "weight", "source"]
 RELATION_COLUMNS = ["source_id", "target_id", "kind", "weight"]
 SHARED_TAGS_MIN = 2  # two articles sharing this many non-category tags are related
@@ -163,8 +175,14 @@ def scan(layout: Layout) -> tuple[list[Entry], list[BookError]]:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1  # +1 for 1-based, +1 for the opening '---'
-            problems.append(BookError(rel, line, f"the front matter is not valid YAML ({_first_line(exc)})",
-                                      "fix the YAML between the two '---' lines"))
+            problems.append(
+                BookError(
+                    rel,
+                    line,
+                    f"the front matter is not valid YAML ({_first_line(exc)})",
+                    "fix the YAML between the two '---' lines",
+                )
+            )
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(BookError(rel, 1, str(exc), "restore the front matter written by `python -m book import`"))
     return entries, problems
@@ -192,8 +210,12 @@ def stubs_for(entries: Iterable[Entry], vocab: Vocabulary) -> dict[str, Stub]:
             stub = stubs.get(key)
             if stub is None:
                 stub = stubs[key] = Stub(
-                    id=key, title=" ".join(rel["title"].split()), excerpt=str(rel.get("excerpt") or ""),
-                    category=e.category, topic=vocab.topic(rel["title"]), referrers=[],
+                    id=key,
+                    title=" ".join(rel["title"].split()),
+                    excerpt=str(rel.get("excerpt") or ""),
+                    category=e.category,
+                    topic=vocab.topic(rel["title"]),
+                    referrers=[],
                     source_site=_site(e.source_url),
                 )
             if e.id not in stub.referrers:
@@ -226,7 +248,7 @@ def derive(entries: list[Entry], vocab: Vocabulary, tfs: list[Counter[str]] | No
     ]
     tag_rows: list[list[Any]] = []
     tags_of: dict[str, set[str]] = {}
-    for e, tf in zip(entries, tfs):
+    for e, tf in zip(entries, tfs, strict=True):
         seen: set[str] = set()
         category_tag = e.category[-1]
         tag_rows.append([e.id, category_tag, 1.0, "category"])
@@ -285,9 +307,7 @@ def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:
             if len(postings[tag]) <= limit:
                 shared.update(other for other in postings[tag] if other != article_id)
         scored = [
-            (round(n / len(tags | tags_of[other]), 4), other)
-            for other, n in shared.items()
-            if n >= SHARED_TAGS_MIN
+            (round(n / len(tags | tags_of[other]), 4), other) for other, n in shared.items() if n >= SHARED_TAGS_MIN
         ]
         for weight, other in sorted(scored, key=lambda x: (-x[0], x[1]))[:SHARED_TAGS_PER_ARTICLE]:
             best[tuple(sorted((article_id, other)))] = weight

@@ -43,14 +43,26 @@ def _duplicates(entries: list[catalog.Entry]) -> list[BookError]:
     first_title: dict[str, catalog.Entry] = {}
     for e in entries:
         if e.id in first_id:
-            problems.append(BookError(e.path, 3, f"article id {e.id} is also used by {first_id[e.id].path}",
-                                      "each article needs its own id; remove one of the two notebooks"))
+            problems.append(
+                BookError(
+                    e.path,
+                    3,
+                    f"article id {e.id} is also used by {first_id[e.id].path}",
+                    "each article needs its own id; remove one of the two notebooks",
+                )
+            )
         else:
             first_id[e.id] = e
         key = title_key(e.title)
         if key in first_title:
-            problems.append(BookError(e.path, 4, f"the title {e.title!r} is also the title of {first_title[key].path}",
-                                      "give one of them a distinct title: related links find articles by title"))
+            problems.append(
+                BookError(
+                    e.path,
+                    4,
+                    f"the title {e.title!r} is also the title of {first_title[key].path}",
+                    "give one of them a distinct title: related links find articles by title",
+                )
+            )
         else:
             first_title[key] = e
     return problems
@@ -63,9 +75,17 @@ def _related(layout: Layout, entries: list[catalog.Entry]) -> list[BookError]:
         for rel in e.related:
             target = rel.get("id")
             if target is not None and str(target) not in ids:
-                line = _line_of(layout.root / e.path, rf"^\s*-?\s*id:\s*'?{re.escape(str(target))}'?\s*$", r"^  related:")
-                problems.append(BookError(e.path, line, f"related article id {target} is not in the book",
-                                          "import that article, fix the id, or remove the entry"))
+                line = _line_of(
+                    layout.root / e.path, rf"^\s*-?\s*id:\s*'?{re.escape(str(target))}'?\s*$", r"^  related:"
+                )
+                problems.append(
+                    BookError(
+                        e.path,
+                        line,
+                        f"related article id {target} is not in the book",
+                        "import that article, fix the id, or remove the entry",
+                    )
+                )
     return problems
 
 
@@ -78,20 +98,35 @@ def _toc(layout: Layout, entries: list[catalog.Entry]) -> list[BookError]:
         tree = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [BookError(rel_toc, (mark.line + 1) if mark else 1, "_toc.yml is not valid YAML",
-                          "run `python -m book index` to regenerate it")]
+        return [
+            BookError(
+                rel_toc,
+                (mark.line + 1) if mark else 1,
+                "_toc.yml is not valid YAML",
+                "run `python -m book index` to regenerate it",
+            )
+        ]
     files: list[str] = []
     _collect_files(tree, files)
     problems = []
     for f in files:
         if not any((layout.root / (f + ext)).exists() for ext in ("", ".md", ".ipynb")):
-            problems.append(BookError(rel_toc, _find_line(text, f), f"'{f}' is listed but does not exist",
-                                      "run `python -m book index`"))
+            problems.append(
+                BookError(
+                    rel_toc, _find_line(text, f), f"'{f}' is listed but does not exist", "run `python -m book index`"
+                )
+            )
     listed = {f.removesuffix(".md") for f in files}
     for e in entries:
         if e.path.removesuffix(".md") not in listed:
-            problems.append(BookError(e.path, 1, "this notebook is not in _toc.yml, so the book leaves it out",
-                                      "run `python -m book index`"))
+            problems.append(
+                BookError(
+                    e.path,
+                    1,
+                    "this notebook is not in _toc.yml, so the book leaves it out",
+                    "run `python -m book index`",
+                )
+            )
     return problems
 
 
@@ -125,7 +160,12 @@ def _relations_table(layout: Layout) -> list[BookError]:
         for line, row in enumerate(csv.DictReader(f), start=2):
             for column in ("source_id", "target_id"):
                 if row[column] not in ids:
-                    problems.append(BookError(layout.rel(relations_csv), line,
-                                              f"{column} {row[column]} is not in articles.csv (a dangling relation)",
-                                              "run `python -m book index`"))
+                    problems.append(
+                        BookError(
+                            layout.rel(relations_csv),
+                            line,
+                            f"{column} {row[column]} is not in articles.csv (a dangling relation)",
+                            "run `python -m book index`",
+                        )
+                    )
     return problems

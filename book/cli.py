@@ -26,8 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_paths(layout, [Path(p) for p in args.paths], force=args.force, progress=not args.quiet)
     _print_problems(report.refused)
     for path in report.kept:
-        print(f"{layout.rel(path)}: kept: edited by hand since it was imported "
-              "(re-run with --force to overwrite the edit)", file=sys.stderr)
+        print(
+            f"{layout.rel(path)}: kept: edited by hand since it was imported "
+            "(re-run with --force to overwrite the edit)",
+            file=sys.stderr,
+        )
     print(f"import: {report.summary()}")
     status = cmd_index(args)
     return 1 if report.refused else status
@@ -39,8 +42,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     layout = _layout()
     report = index(layout)
     _print_problems(report.problems)
-    print(f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
-          f"{len(report.changed)} files written, {len(report.removed)} removed")
+    print(
+        f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
+        f"{len(report.changed)} files written, {len(report.removed)} removed"
+    )
     return 1 if report.problems else 0
 
 

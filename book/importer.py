@@ -84,11 +84,14 @@ def import_paths(layout: Layout, paths: Iterable[Path], force: bool = False, pro
         if article.id in batch:
             first, first_text = batch[article.id]
             if first_text != text:
-                report.refused.append(BookError(
-                    str(path), 1,
-                    f"article {article.id} was already imported in this run from {first}, with different text",
-                    "keep one capture of each article; remove or rename the other",
-                ))
+                report.refused.append(
+                    BookError(
+                        str(path),
+                        1,
+                        f"article {article.id} was already imported in this run from {first}, with different text",
+                        "keep one capture of each article; remove or rename the other",
+                    )
+                )
             continue
         batch[article.id] = (path, text)
         target = known.get(article.id) or layout.article_path(article.category, article.id)

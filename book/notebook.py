@@ -39,8 +39,12 @@ _PENDING = "sha256:" + "0" * 64
 
 
 def metadata(article: Article) -> dict[str, Any]:
-    """The ``article:`` front matter: everything the catalog needs without reading the body."""
-    return {
+    """The ``article:`` front matter: everything the catalog needs without reading the body.
+
+    Unknown values are left out rather than written as null: jupytext drops
+    null keys when it merges metadata, which would fail the write.
+    """
+    meta = {
         "id": article.id,
         "title": article.title,
         "source_url": article.source_url,
@@ -54,6 +58,7 @@ def metadata(article: Article) -> dict[str, Any]:
         "related": [{"title": r.title, "excerpt": r.excerpt} for r in article.related],
         "checksum": _PENDING,
     }
+    return {key: value for key, value in meta.items() if value is not None}
 
 
 def to_notebook(article: Article) -> nbformat.NotebookNode:
@@ -98,7 +103,12 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
     cells: list[tuple[str, dict[str, str]]] = []
     byline = " · ".join(
         escape(x)
-        for x in (article.author, article.age, article.date, f"阅读 {article.views}" if article.views is not None else "")
+        for x in (
+            article.author,
+            article.age,
+            article.date,
+            f"阅读 {article.views}" if article.views is not None else "",
+        )
         if x
     )
     head = [f"({title_key(article.title)})=", f"# {escape(article.title)}"]

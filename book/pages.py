@@ -48,7 +48,12 @@ def topics(entries: list[Entry], stubs: dict[str, Stub]) -> list[Topic]:
         if key in arts:  # a stub joins a topic that has articles; others are reached from referrers only
             stub_groups[key].append(s)
     return [
-        Topic(cat, name, tuple(sorted(found, key=_id_order)), tuple(sorted(stub_groups[(cat, name)], key=lambda s: s.title)))
+        Topic(
+            cat,
+            name,
+            tuple(sorted(found, key=_id_order)),
+            tuple(sorted(stub_groups[(cat, name)], key=lambda s: s.title)),
+        )
         for (cat, name), found in arts.items()
     ]
 

@@ -26,17 +26,21 @@ def toc(topics: list[Topic]) -> dict:
             (t for t in topics if t.category == category),
             key=lambda t: (t.name == OTHER_LAST, -len(t.articles), t.name),
         )
-        parts.append({
-            "caption": " > ".join(category),
-            "chapters": [
-                {"file": _strip(t.path), "sections": [{"file": _strip(e.path)} for e in t.articles]}
-                for t in chapters
-            ],
-        })
-    parts.append({
-        "caption": "索引与数据",
-        "chapters": [{"file": "notebooks/_index/tags"}, {"file": "notebooks/data"}],
-    })
+        parts.append(
+            {
+                "caption": " > ".join(category),
+                "chapters": [
+                    {"file": _strip(t.path), "sections": [{"file": _strip(e.path)} for e in t.articles]}
+                    for t in chapters
+                ],
+            }
+        )
+    parts.append(
+        {
+            "caption": "索引与数据",
+            "chapters": [{"file": "notebooks/_index/tags"}, {"file": "notebooks/data"}],
+        }
+    )
     return {"format": "jb-book", "root": "notebooks/intro", "parts": parts}
 
 

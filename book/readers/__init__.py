@@ -29,8 +29,13 @@ def find_captures(paths: Iterable[Path]) -> tuple[list[Path], list[BookError]]:
     problems: list[BookError] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in READERS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         elif path.is_file():
             found.append(path)
         else:

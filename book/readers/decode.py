@@ -1,19 +1,22 @@
 """Bytes of a capture → text, or a clear refusal.
 
 Captures arrive as UTF-8 (with or without BOM), GB18030/GBK or Big5, with any
-line endings.  We try the encodings strictly, in that order, so a file is
-never silently decoded with replacement characters.
+line endings.  UTF-8 is tried first, strictly.  Most Big5 byte strings are
+also valid GB18030 (as mojibake), so between those two charset-normalizer
+decides by which reading looks like language; either way the text is decoded
+strictly, never with replacement characters.
 """
 
 from __future__ import annotations
 
 import codecs
 
+from charset_normalizer import from_bytes
+
 from ..errors import BookError
 
-# GB18030 is a superset of GBK and GB2312; Big5 comes last because almost any
-# byte string decodes as GB18030 and Big5 files are rarer here.
-ENCODINGS = ("utf-8", "gb18030", "big5")
+# GB18030 is a superset of GBK and GB2312.
+CHINESE_ENCODINGS = ("gb18030", "big5")
 
 # Control characters that never belong in text (NUL, and C0 controls other
 # than tab/newline/carriage return/form feed).  A few may be stray; many mean
@@ -28,21 +31,35 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.01:
-        raise BookError(
-            path, 1, "this is a binary file, not a text capture", "import only .txt or .html captures"
-        )
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        raise BookError(path, 1, "this is a binary file, not a text capture", "import only .txt or .html captures")
+    try:
+        return _newlines(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    candidates = [enc for enc in CHINESE_ENCODINGS if _decodes(data, enc)]
+    if len(candidates) > 1:
+        best = from_bytes(data, cp_isolation=list(candidates)).best()
+        candidates = [best.encoding] if best is not None else candidates[:1]
+    if candidates:
+        return _newlines(data.decode(candidates[0]))
     raise BookError(
         path,
         _first_bad_line(data),
         "the text is in none of the supported encodings (UTF-8, GB18030/GBK, Big5)",
         "save the capture as UTF-8 and import it again",
     )
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _control_share(data: bytes) -> float:

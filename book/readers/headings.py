@@ -2,7 +2,7 @@
 
 Articles of this kind number their sections with several schemes, often mixed
 (see ARTICLE-FORMAT.md).  Each scheme has a fixed rank, highest first; an
-article's levels are the ranks *it* uses, compressed, so an article whose top
+article's levels follow the nesting *it* uses, so an article whose top
 sections are ``一、`` and an article whose top sections are ``1.1`` both get
 level-1 sections.  Levels never jump by more than one, which keeps Sphinx's
 "non-consecutive header level" warning away without losing any heading.
@@ -68,18 +68,19 @@ def assign_levels(lines: Sequence[str]) -> list[int]:
             nxt = schemes[i + 1] if i + 1 < len(schemes) else "end"
             if nxt is not None:
                 schemes[i] = None
-    used = sorted({_rank(s) for s in schemes if s and s != "closing"})
-    level_of_rank = {rank: i + 1 for i, rank in enumerate(used)}
+    # A heading's level is one more than the number of open headings of a
+    # higher rank above it: siblings share a level, and no level is skipped.
     levels: list[int] = []
-    previous = 0
+    open_ranks: list[int] = []
     for scheme in schemes:
         if scheme is None:
             levels.append(0)
             continue
-        level = 1 if scheme == "closing" else level_of_rank[_rank(scheme)]
-        level = min(level, previous + 1)
-        levels.append(level)
-        previous = level
+        rank = -1 if scheme == "closing" else _rank(scheme)
+        while open_ranks and open_ranks[-1] >= rank:
+            open_ranks.pop()
+        open_ranks.append(rank)
+        levels.append(len(open_ranks))
     return levels
 
 

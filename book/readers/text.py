@@ -65,7 +65,7 @@ def parse_lines(lines: Sequence[Line], source: str) -> Article:
         pos = 1
     if pos >= len(lines):
         raise BookError(source, lines[-1][0], "the capture has a breadcrumb but no title", "capture the whole page")
-    title_line, title = lines[pos]
+    _, title = lines[pos]
     pos += 1
     author = age = date = ""
     views: int | None = None
@@ -74,11 +74,11 @@ def parse_lines(lines: Sequence[Line], source: str) -> Article:
         pos += 1
 
     body_end, footer = _split_footer(lines, pos, source)
-    copyright_text, source_url, related_marker, related, trailing = footer
+    copyright_text, (source_url, url_line), related_marker, related, trailing = footer
     body = list(lines[pos:body_end]) + trailing
     intro_marker, summary_marker, blocks = _body_blocks(body)
     return Article(
-        id=_article_id(source_url, title, source, title_line),
+        id=_article_id(source_url, title, source, url_line),
         title=title,
         category=category,
         author=author,
@@ -132,8 +132,13 @@ def _split_footer(lines: Sequence[Line], start: int, source: str):
     end = n
     # The related list runs to the end of the capture; find its marker from the back.
     related_at = next(
-        (i for i in range(n - 1, start - 1, -1) if _RELATED.search(lines[i][1]) and len(lines[i][1]) <= 80
-         and any(_SOURCE.match(t) or _COPYRIGHT.match(t) or t in _CHROME for _, t in lines[start:i])),
+        (
+            i
+            for i in range(n - 1, start - 1, -1)
+            if _RELATED.search(lines[i][1])
+            and len(lines[i][1]) <= 80
+            and any(_SOURCE.match(t) or _COPYRIGHT.match(t) or t in _CHROME for _, t in lines[start:i])
+        ),
         None,
     )
     footer_limit = related_at if related_at is not None else n
@@ -144,9 +149,10 @@ def _split_footer(lines: Sequence[Line], start: int, source: str):
             first_footer = i
             break
     if first_footer is None and related_at is None:
-        return n, ("", "", "", [], [])
+        return n, ("", ("", 0), "", [], [])
     end = first_footer if first_footer is not None else footer_limit
     copyright_text = source_url = ""
+    url_line = 0
     trailing: list[Line] = []
     for i in range(end, footer_limit):
         num, text = lines[i]
@@ -155,7 +161,7 @@ def _split_footer(lines: Sequence[Line], start: int, source: str):
         if _COPYRIGHT.match(text) and not copyright_text:
             copyright_text = text
         elif (m := _SOURCE.match(text)) and not source_url:
-            source_url = m.group("url")
+            source_url, url_line = m.group("url"), num
         else:
             trailing.append((num, text))
     related_marker = ""
@@ -163,7 +169,7 @@ def _split_footer(lines: Sequence[Line], start: int, source: str):
     if related_at is not None:
         related_marker = lines[related_at][1]
         related = _related(lines[related_at + 1 :], source)
-    return end, (copyright_text, source_url, related_marker, related, trailing)
+    return end, (copyright_text, (source_url, url_line), related_marker, related, trailing)
 
 
 def _related(lines: Sequence[Line], source: str) -> list[Related]:
@@ -195,7 +201,7 @@ def _body_blocks(body: Sequence[Line]) -> tuple[str, str, list[Block]]:
     levels = assign_levels([t for _, t in lines])
     blocks: list[Block] = []
     part = "intro"
-    for (num, text), level in zip(lines, levels):
+    for (num, text), level in zip(lines, levels, strict=True):
         if level:
             part = "body"
             blocks.append(Block("heading", text, level=level, part="body", line=num))
