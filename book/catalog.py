@@ -173,7 +173,8 @@ def scan(layout: Layout) -> tuple[list[Entry], list[BookError]]:
             page = split_front_matter(path.read_text(encoding="utf-8"), path)
             entries.append(entry_from_page(page, rel))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+            # Where the broken construct starts is where the mistake usually is.
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1  # +1 for 1-based, +1 for the opening '---'
             problems.append(
                 BookError(
