@@ -21,7 +21,7 @@ import yaml
 
 from .errors import BookError
 from .escape import unescape
-from .fsutil import write_if_changed
+from .fsutil import atomic_write_bytes, write_if_changed
 from .layout import Layout, find_root
 from .notebook import Page, split_front_matter
 from .slug import title_key
@@ -329,8 +329,13 @@ def write(layout: Layout, tables: Tables) -> list[Path]:
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, lineterminator="\n")
         path = layout.data / file
-        if write_if_changed(path, buffer.getvalue()):
+        parquet = path.with_suffix(".parquet")
+        if write_if_changed(path, buffer.getvalue()) or not parquet.exists():
             changed.append(path)
+            out = io.BytesIO()
+            frame.to_parquet(out, index=False)
+            atomic_write_bytes(parquet, out.getvalue())
+            changed.append(parquet)
     return changed
 
 

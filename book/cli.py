@@ -1,4 +1,4 @@
-"""Command line: ``python -m book import|index|build|check|sample``."""
+"""Command line: ``python -m book import|index|build|check|new|sample``."""
 
 from __future__ import annotations
 
@@ -71,6 +71,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .errors import BookError
+    from .scaffold import new_article
+
+    layout = _layout()
+    category = tuple(c.strip() for c in args.category.split(">") if c.strip())
+    try:
+        path = new_article(layout, args.title, category, author=args.author)
+    except BookError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"new: {layout.rel(path)} (edit it, then `python -m book build`)")
+    return cmd_index(args)
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from . import sample
 
@@ -97,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new", help="scaffold a notebook for an article written directly in the book")
+    p.add_argument("title")
+    p.add_argument("--category", default="未分类", help="category, nested with '>' (default 未分类)")
+    p.add_argument("--author", default="")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("sample", help="write a synthetic corpus of captures (see --help)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

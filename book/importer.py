@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from . import notebook, readers
 from .errors import BookError
-from .fsutil import atomic_write
+from .fsutil import atomic_write, remove_stale_temporaries
 from .layout import Layout
 from .model import Article
 from .tagging import Vocabulary, load_vocabulary
@@ -69,6 +69,7 @@ def prepare(article: Article, vocab: Vocabulary) -> Article:
 
 def import_paths(layout: Layout, paths: Iterable[Path], force: bool = False, progress: bool = True) -> ImportReport:
     report = ImportReport()
+    remove_stale_temporaries(layout.notebooks)
     files, problems = readers.find_captures(paths)
     report.refused += problems
     vocab = load_vocabulary(layout.vocabulary)

@@ -211,11 +211,14 @@ def _body_blocks(body: Sequence[Line]) -> tuple[str, str, list[Block]]:
     return intro_marker, summary_marker, blocks
 
 
+def article_id_for_title(title: str) -> str:
+    """The id of an article with no source URL: stable for its title, so a re-capture updates the same notebook."""
+    return "t" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]
+
+
 def _article_id(url: str, title: str, source: str, line: int) -> str:
     if not url:
-        # Body-only captures have no URL: derive a stable id from the title so
-        # a re-capture of the same article updates the same notebook.
-        return "t" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]
+        return article_id_for_title(title)
     parts = urlsplit(url)
     m = _ID_IN_URL.search(parts.path)
     if parts.scheme not in ("http", "https") or not m or ".." in parts.path.split("/"):
