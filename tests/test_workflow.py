@@ -17,7 +17,7 @@ def snapshot(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).parts[0] in skip and "__pycache__" not in p.parts
+        if p.is_file() and p.relative_to(root).parts[0] not in skip and "__pycache__" not in p.parts
     }
 
 
@@ -99,7 +99,8 @@ def _line_number(path: Path, needle: str) -> int:
 
 def test_check_reports_broken_front_matter_with_file_and_line(book: Path) -> None:
     page = book / SEED_NOTEBOOK
-    page.write_text(page.read_text(encoding="utf-8").replace("  author: 合飞律师", "  author: [合飞律师"), encoding="utf-8")
+    broken = page.read_text(encoding="utf-8").replace("  author: 合飞律师", "  author: [合飞律师")
+    page.write_text(broken, encoding="utf-8")
     proc = run_book(book, "check", check=False)
     assert proc.returncode == 1
     line = _line_number(page, "author: [")
@@ -108,7 +109,8 @@ def test_check_reports_broken_front_matter_with_file_and_line(book: Path) -> Non
 
 def test_check_reports_a_dangling_related_id_with_file_and_line(book: Path) -> None:
     page = book / SEED_NOTEBOOK
-    text = page.read_text(encoding="utf-8").replace("  related:\n", "  related:\n  - id: '99999'\n    title: 不存在的文章\n", 1)
+    dangling = "  related:\n  - id: '99999'\n    title: 不存在的文章\n"
+    text = page.read_text(encoding="utf-8").replace("  related:\n", dangling, 1)
     page.write_text(text, encoding="utf-8")
     proc = run_book(book, "check", check=False)
     assert proc.returncode == 1
@@ -122,4 +124,5 @@ def test_check_reports_every_problem_not_just_the_first(book: Path) -> None:
     page.write_text(text, encoding="utf-8")
     (book / "_toc.yml").write_text((book / "_toc.yml").read_text(encoding="utf-8") + "  - file: notebooks/missing\n")
     proc = run_book(book, "check", check=False)
-    assert "related article id 99999" in proc.stderr and "'notebooks/missing' is listed but does not exist" in proc.stderr
+    assert "related article id 99999" in proc.stderr
+    assert "'notebooks/missing' is listed but does not exist" in proc.stderr
