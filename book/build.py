@@ -1,28 +1,46 @@
-"""``python -m book build``: index, then Jupyter Book (Sphinx) builds ``_build/html``."""
+"""``python -m book build``: index, then Jupyter Book (Sphinx) builds ``_build/html``.
+
+We call Jupyter Book's own ``build_sphinx`` (what ``jupyter-book build``
+runs) rather than its command line, because only the function takes
+``jobs``: Sphinx then reads and writes pages on every core.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 from .layout import Layout
 
 
-def jupyter_book() -> list[str]:
-    script = Path(sys.executable).with_name("jupyter-book")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def build(layout: Layout, strict: bool = False, all_files: bool = False) -> int:
-    """Run Jupyter Book; returns its exit code.  ``strict`` turns Sphinx warnings into errors."""
-    cmd = [*jupyter_book(), "build", str(layout.root), "--builder", "html"]
-    if strict:
-        cmd += ["--warningiserror", "--keep-going"]
-    if all_files:
-        cmd += ["--all"]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(layout.root), os.environ.get("PYTHONPATH")])))
-    return subprocess.call(cmd, cwd=layout.root, env=env)
+def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
+    """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors."""
+    from jupyter_book.sphinx import build_sphinx
+
+    # The data notebook imports `book` from the kernel it starts; that kernel
+    # inherits this environment, so make the book folder importable there.
+    paths = [str(layout.root), os.environ.get("PYTHONPATH", "")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    if str(layout.root) not in sys.path:
+        sys.path.insert(0, str(layout.root))
+    result = build_sphinx(
+        str(layout.root),
+        str(layout.html),
+        use_external_toc=True,
+        noconfig=True,
+        path_config=str(layout.config),
+        confoverrides={"external_toc_path": layout.toc.as_posix(), "latex_individualpages": False},
+        builder="html",
+        warningiserror=strict,
+        keep_going=strict,
+        force_all=all_files,
+        jobs=jobs or default_jobs(),
+    )
+    if isinstance(result, BaseException):
+        print(f"build: failed: {result}", file=sys.stderr)
+        return 1
+    return int(result or 0)

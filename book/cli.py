@@ -56,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if status and args.strict:
         return status
     strict = args.strict or bool(os.environ.get("CI"))
-    code = build(_layout(), strict=strict, all_files=args.all)
+    code = build(_layout(), strict=strict, all_files=args.all, jobs=args.jobs)
     if code == 0:
         print(f"build: site written to {_layout().html / 'index.html'}")
     return code or status
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="index, then build the site into _build/html")
     p.add_argument("--strict", action="store_true", help="fail on any Sphinx warning (always on when CI is set)")
     p.add_argument("--all", action="store_true", help="rebuild every page, not only what changed")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel Sphinx processes (default: all cores)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")

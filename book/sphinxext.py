@@ -25,6 +25,17 @@ def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> Non
             app.env.note_dependency(str(data / name))
 
 
+def _allow_parallel_build(app: Sphinx, config: Any) -> None:
+    """Jupyter Book always loads sphinx_multitoc_numbering, which does not declare itself
+    parallel-safe, so Sphinx would read every page serially.  It only renumbers
+    toctrees marked ``numbered``, and our generated toc never is."""
+    ext = app.extensions.get("sphinx_multitoc_numbering")
+    if ext is not None and ext.parallel_read_safe is None:
+        ext.parallel_read_safe = True
+        ext.parallel_write_safe = True
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _note_data_dependencies)
+    app.connect("config-inited", _allow_parallel_build)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
