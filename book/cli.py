@@ -86,12 +86,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     return cmd_index(args)
 
 
-def cmd_sample(args: argparse.Namespace) -> int:
-    from . import sample
-
-    return sample.main(args.rest)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m book", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,10 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--author", default="")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("sample", help="write a synthetic corpus of captures (see --help)", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_sample)
+    # Listed for --help; `main` hands its arguments to book.sample before parsing.
+    sub.add_parser("sample", help="write a synthetic corpus of captures: sample --articles N --out DIR [--seed S]")
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sample"]:  # its options belong to book.sample's own parser
+        from . import sample
+
+        return sample.main(argv[1:])
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -178,3 +178,21 @@ def test_source_url_without_numeric_id_is_refused() -> None:
     with pytest.raises(BookError) as info:
         text.reads(capture, "c.txt")
     assert str(info.value).startswith("c.txt:7: ") and "numeric article id" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "scheme"),
+    [("总结:", "closing"), ("第一節 背景", "jie"), ("第一條 準備材料", "step"), ("1.360借条逾期怎么办", "num")],
+)
+def test_heading_variants(line: str, scheme: str) -> None:
+    assert headings.scheme_of(line) == scheme
+
+
+def test_steps_nest_inside_numbered_sections() -> None:
+    lines = ["一、办理流程", "第一步 准备材料", "内容。", "第二步 提交申请", "内容。", "二、注意事项", "内容。"]
+    assert headings.assign_levels(lines) == [1, 2, 0, 2, 0, 1, 0]
+
+
+def test_a_closing_heading_does_not_swallow_the_next_chapter() -> None:
+    lines = ["第一章 背景", "内容。", "小结", "内容。", "第二章 流程", "内容。"]
+    assert headings.assign_levels(lines) == [1, 0, 1, 0, 1, 0]

@@ -19,11 +19,13 @@ _NUM = rf"(?:[{_CN}]+|\d+)"
 # (scheme name, pattern).  Order is rank: earlier = higher level.
 SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"^第{_NUM}[章篇部]")),
-    ("jie", re.compile(rf"^第{_NUM}节")),
-    ("step", re.compile(rf"^第{_NUM}[步条点]")),
+    ("jie", re.compile(rf"^第{_NUM}[节節]")),
     ("cn-dun", re.compile(rf"^[{_CN}]+[、.．]")),
     ("cn-paren", re.compile(rf"^[（(][{_CN}]+[)）]")),
-    ("num", re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
+    # Steps and points are usually the items inside a numbered section.
+    ("step", re.compile(rf"^第{_NUM}[步条條点點]")),
+    # "1." but not the "1.1" of a subsection; "1.360借条" is item 1 about 360借条.
+    ("num", re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d)|\.(?=\d{3}))")),
     ("num-paren", re.compile(r"^[（(]\d{1,2}[)）]")),
     ("num2", re.compile(r"^\d{1,2}\.\d{1,2}(?!\.?\d)")),
     ("num3", re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}")),
@@ -41,10 +43,10 @@ _SENTENCE_END = ("。", "；", ";", "！", "!", "…", "...", "，", ",", "：",
 def scheme_of(line: str) -> str | None:
     """The numbering scheme a heading-shaped line uses, or None if it is not one."""
     text = line.strip()
-    if not text or len(text) > MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
-        return None
     if text.rstrip(":：") in CLOSING:
         return "closing"
+    if not text or len(text) > MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
+        return None
     for name, pattern in SCHEMES:
         if pattern.match(text):
             # A bare number with nothing after it is not a heading.
@@ -72,11 +74,19 @@ def assign_levels(lines: Sequence[str]) -> list[int]:
     # higher rank above it: siblings share a level, and no level is skipped.
     levels: list[int] = []
     open_ranks: list[int] = []
+    top = QUESTION_RANK + 1  # the highest rank seen so far
     for scheme in schemes:
         if scheme is None:
             levels.append(0)
             continue
-        rank = -1 if scheme == "closing" else _rank(scheme)
+        if scheme == "closing":
+            # A closing heading stands at the top level, as if it were one of
+            # the article's top sections: the next top section is its sibling.
+            open_ranks = [top]
+            levels.append(1)
+            continue
+        rank = _rank(scheme)
+        top = min(top, rank)
         while open_ranks and open_ranks[-1] >= rank:
             open_ranks.pop()
         open_ranks.append(rank)
