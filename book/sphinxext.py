@@ -35,7 +35,16 @@ def _allow_parallel_build(app: Sphinx, config: Any) -> None:
         ext.parallel_write_safe = True
 
 
+def _teach_search_the_vocabulary(app: Sphinx) -> None:
+    """Sphinx's Chinese search segments with jieba; without our curated entities
+    it splits 国美金融 into 国美 + 金融 and a search for 国美金融 finds no page."""
+    from .tagging import load_vocabulary
+
+    load_vocabulary(Path(app.srcdir) / "data" / "tags.yml")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _note_data_dependencies)
+    app.connect("builder-inited", _teach_search_the_vocabulary)
     app.connect("config-inited", _allow_parallel_build)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
