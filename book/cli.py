@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from .layout import Layout, find_root
@@ -23,7 +24,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_paths
 
     layout = _layout()
+    started = time.perf_counter()
     report = import_paths(layout, [Path(p) for p in args.paths], force=args.force, progress=not args.quiet)
+    elapsed = time.perf_counter() - started
     _print_problems(report.refused)
     for path in report.kept:
         print(
@@ -31,7 +34,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             "(re-run with --force to overwrite the edit)",
             file=sys.stderr,
         )
-    print(f"import: {report.summary()}")
+    done = len(report.new) + len(report.updated) + len(report.unchanged) + len(report.kept)
+    print(f"import: {report.summary()} in {elapsed:.1f} s ({done / max(elapsed, 1e-9):.0f} articles/s)")
     status = cmd_index(args)
     return 1 if report.refused else status
 
@@ -40,11 +44,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .indexer import index
 
     layout = _layout()
+    started = time.perf_counter()
     report = index(layout)
+    elapsed = time.perf_counter() - started
     _print_problems(report.problems)
     print(
         f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
-        f"{len(report.changed)} files written, {len(report.removed)} removed"
+        f"{len(report.changed)} files written, {len(report.removed)} removed in {elapsed:.1f} s"
     )
     return 1 if report.problems else 0
 

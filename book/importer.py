@@ -10,8 +10,11 @@ overwrites it).  A notebook is found by its article id wherever it lives under
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,35 +70,68 @@ def prepare(article: Article, vocab: Vocabulary) -> Article:
     return dataclasses.replace(article, topic=topic, tags=tuple(tags))
 
 
-def import_paths(layout: Layout, paths: Iterable[Path], force: bool = False, progress: bool = True) -> ImportReport:
+Rendered = tuple[Path, str, str, tuple[str, ...]] | BookError  # (capture, id, notebook text, category)
+
+_vocab: Vocabulary | None = None
+PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+
+
+def _init_worker(vocabulary: Path) -> None:
+    global _vocab
+    _vocab = load_vocabulary(vocabulary)
+
+
+def _render(path: Path) -> Rendered:
+    """Read and render one capture (runs in a worker process: pure CPU, no writes)."""
+    assert _vocab is not None
+    try:
+        article = prepare(readers.read(path), _vocab)
+        return path, article.id, notebook.writes(article), article.category
+    except BookError as exc:
+        return exc
+
+
+def _rendered(files: list[Path], vocabulary: Path, jobs: int) -> Iterator[Rendered]:
+    """Render captures in order, on ``jobs`` processes; the caller does every write."""
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        _init_worker(vocabulary)
+        yield from map(_render, files)
+        return
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(vocabulary,)) as pool:
+        yield from pool.map(_render, files, chunksize=16)
+
+
+def import_paths(
+    layout: Layout, paths: Iterable[Path], force: bool = False, progress: bool = True, jobs: int | None = None
+) -> ImportReport:
     report = ImportReport()
     remove_stale_temporaries(layout.notebooks)
     files, problems = readers.find_captures(paths)
     report.refused += problems
-    vocab = load_vocabulary(layout.vocabulary)
     known = existing_ids(layout)
     batch: dict[str, tuple[Path, str]] = {}  # id → (capture, rendered text) imported in this run
-    for path in tqdm(files, desc="import", unit="article", disable=not progress, leave=False):
-        try:
-            article = prepare(readers.read(path), vocab)
-            text = notebook.writes(article)
-        except BookError as exc:
-            report.refused.append(exc)
+    jobs = jobs or os.cpu_count() or 1
+    results = _rendered(files, layout.vocabulary, jobs)
+    for result in tqdm(results, total=len(files), desc="import", unit="article", disable=not progress, leave=False):
+        if isinstance(result, BookError):
+            report.refused.append(result)
             continue
-        if article.id in batch:
-            first, first_text = batch[article.id]
+        path, article_id, text, category = result
+        if article_id in batch:
+            first, first_text = batch[article_id]
             if first_text != text:
                 report.refused.append(
                     BookError(
                         str(path),
                         1,
-                        f"article {article.id} was already imported in this run from {first}, with different text",
+                        f"article {article_id} was already imported in this run from {first}, with different text",
                         "keep one capture of each article; remove or rename the other",
                     )
                 )
             continue
-        batch[article.id] = (path, text)
-        target = known.get(article.id) or layout.article_path(article.category, article.id)
+        batch[article_id] = (path, text)
+        target = known.get(article_id) or layout.article_path(category, article_id)
         _write(target, text, force, report)
     return report
 

@@ -18,13 +18,16 @@ edited by someone, and re-import leaves it alone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jupytext
+import jupytext.myst
 import nbformat
 import yaml
 
@@ -66,12 +69,46 @@ def to_notebook(article: Article) -> nbformat.NotebookNode:
     nb.metadata["jupytext"] = {"notebook_metadata_filter": "article", "formats": FORMAT}
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["article"] = metadata(article)
-    nb.cells = [nbformat.v4.new_markdown_cell(text, metadata=meta) for text, meta in _cells(article)]
+    # Cells are built as plain nodes: nbformat's per-cell schema validation
+    # costs more than everything else here, and these cells are valid by construction.
+    nb.cells = [
+        nbformat.from_dict({"cell_type": "markdown", "metadata": meta, "source": text})
+        for text, meta in _cells(article)
+    ]
     return nb
 
 
-def writes(article: Article) -> str:
-    text = jupytext.writes(to_notebook(article), fmt=FORMAT)
+@contextlib.contextmanager
+def _libyaml_emitter() -> Iterator[None]:
+    """Let jupytext's YAML dumper emit through libyaml instead of pure Python.
+
+    Same representers, same events; only the emitter is C.  Emitting the front
+    matter was half the cost of an import; ``tests/test_notebook.py`` checks
+    the output is byte-identical to jupytext's own dumper on a corpus.
+    """
+    if not yaml.__with_libyaml__:  # pragma: no cover - PyYAML wheels ship libyaml
+        yield
+        return
+    original = jupytext.myst.CompactDumper
+    jupytext.myst.CompactDumper = _CCompactDumper
+    try:
+        yield
+    finally:
+        jupytext.myst.CompactDumper = original
+
+
+if yaml.__with_libyaml__:
+
+    class _CCompactDumper(yaml.CSafeDumper):
+        pass
+
+    _CCompactDumper.add_representer(list, jupytext.myst.represent_list)
+    _CCompactDumper.add_representer(dict, jupytext.myst.represent_dict)
+
+
+def writes(article: Article, fast_yaml: bool = True) -> str:
+    with _libyaml_emitter() if fast_yaml else contextlib.nullcontext():
+        text = jupytext.writes(to_notebook(article), fmt=FORMAT)
     if text.count(_PENDING) != 1:  # pragma: no cover - guards the format, not the input
         raise AssertionError("checksum placeholder not found exactly once")
     return text.replace(_PENDING, "sha256:" + _digest(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import jupytext
 import pytest
@@ -116,3 +117,14 @@ def test_yaml_special_titles_survive_front_matter() -> None:
     article = Article(id="9", title='标题: "引号" #号 - [列表] {x}\u2028')
     page = notebook.split_front_matter(notebook.writes(dataclasses.replace(article)), SEED)
     assert page.article["title"] == article.title
+
+
+def test_fast_yaml_emitter_writes_what_jupytext_writes() -> None:
+    """The libyaml emitter we give jupytext must not change a single byte."""
+    from book import readers, sample
+
+    golden = sorted((Path(__file__).parent / "golden" / "captures").iterdir())
+    articles = [readers.read(p) for p in golden]
+    articles += [text.reads(capture, name) for name, capture in sample.generate(300, seed=7)]
+    for article in articles:
+        assert notebook.writes(article, fast_yaml=True) == notebook.writes(article, fast_yaml=False), article.title

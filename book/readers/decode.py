@@ -21,7 +21,7 @@ CHINESE_ENCODINGS = ("gb18030", "big5")
 # Control characters that never belong in text (NUL, and C0 controls other
 # than tab/newline/carriage return/form feed).  A few may be stray; many mean
 # the file is not text at all.
-_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
 
 
 def decode(data: bytes, path: str) -> str:
@@ -63,7 +63,7 @@ def _newlines(text: str) -> str:
 
 
 def _control_share(data: bytes) -> float:
-    return sum(1 for b in data if b in _CONTROL) / max(len(data), 1)
+    return (len(data) - len(data.translate(None, _CONTROL))) / max(len(data), 1)
 
 
 def _first_bad_line(data: bytes) -> int:
