@@ -39,8 +39,13 @@ def index(layout: Layout) -> IndexReport:
     topic_list = pages.topics(entries, stubs)
     report.stubs, report.topics = len(stubs), len(topic_list)
     wanted: dict[Path, str] = {}
+    by_category: dict[tuple[str, ...], list[pages.Topic]] = {}
     for topic in topic_list:
         wanted[layout.root / topic.path] = pages.topic_page(topic)
+        by_category.setdefault(topic.category, []).append(topic)
+    for category, topics_of in by_category.items():
+        folder = Path(topics_of[0].path).parent
+        wanted[layout.root / folder / f"{pages.CATEGORY_PAGE}.md"] = pages.category_page(category, topics_of)
     for stub in stubs.values():
         wanted[layout.root / catalog.stub_path(stub.id)] = pages.stub_page(stub, by_id)
     wanted[layout.generated / "tags.md"] = pages.tags_page(tables, by_id)

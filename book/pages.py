@@ -6,8 +6,9 @@ Plain MyST Markdown (no code, so nothing to execute).  Article text in them
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,11 +26,36 @@ class Topic:
     name: str
     articles: tuple[Entry, ...]
     stubs: tuple[Stub, ...]
+    path: str  # of its landing page, unique in the book
 
-    @property
-    def path(self) -> str:
-        cats = "/".join(slugify(c) for c in self.category)
-        return f"notebooks/_index/topics/{cats}/{slugify(self.name)}.md"
+
+CATEGORY_PAGE = "index"
+
+
+def _unique(base: str, name: str, taken: Counter[str]) -> str:
+    """``base`` unless another name shares it; then ``base`` plus a short hash of ``name``."""
+    if taken[base] > 1 or base == CATEGORY_PAGE:
+        return f"{base}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:6]}"
+    return base
+
+
+def category_dirs(categories: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """``notebooks/_index/topics/<dir>`` for each category.  Names whose slugs collide
+    (金融债务 and 金融債務 are both jinrong-zhaiwu) get a short hash, so no page is used twice."""
+    plain = {c: "/".join(slugify(part) for part in c) for c in categories}
+    taken = Counter(plain.values())
+    return {c: "notebooks/_index/topics/" + _unique(plain[c], " > ".join(c), taken) for c in categories}
+
+
+def _topic_paths(keys: list[tuple[tuple[str, ...], str]]) -> dict[tuple[tuple[str, ...], str], str]:
+    dirs = category_dirs(sorted({cat for cat, _ in keys}))
+    paths = {}
+    for cat in dirs:
+        names = [name for c, name in keys if c == cat]
+        taken = Counter(slugify(n) for n in names)
+        for name in names:
+            paths[(cat, name)] = f"{dirs[cat]}/{_unique(slugify(name), name, taken)}.md"
+    return paths
 
 
 def _link(title: str, target: str, here: str) -> str:
@@ -47,12 +73,14 @@ def topics(entries: list[Entry], stubs: dict[str, Stub]) -> list[Topic]:
         key = (s.category, s.topic)
         if key in arts:  # a stub joins a topic that has articles; others are reached from referrers only
             stub_groups[key].append(s)
+    paths = _topic_paths(list(arts))
     return [
         Topic(
             cat,
             name,
             tuple(sorted(found, key=_id_order)),
             tuple(sorted(stub_groups[(cat, name)], key=lambda s: s.title)),
+            paths[(cat, name)],
         )
         for (cat, name), found in arts.items()
     ]
@@ -72,6 +100,17 @@ def topic_page(topic: Topic) -> str:
     if topic.stubs:
         lines += ["", "## 尚未收录全文的相关文章", ""]
         lines += [f"- {_link(s.title, stub_path(s.id), here)}" for s in topic.stubs]
+    return "\n".join(lines) + "\n"
+
+
+def category_page(category: tuple[str, ...], topics_of: list[Topic]) -> str:
+    """Every topic of a category, most articles first: the sidebar shows only the first few."""
+    here = os.path.dirname(topics_of[0].path) + f"/{CATEGORY_PAGE}.md"
+    total = sum(len(t.articles) for t in topics_of)
+    lines = ["---", "orphan: true", "---", "", GENERATED_NOTE, "", f"# {escape(' > '.join(category))}", ""]
+    lines += [f"{len(topics_of)} 个主题,{total} 篇文章。", ""]
+    for t in sorted(topics_of, key=lambda t: (-len(t.articles), t.name)):
+        lines.append(f"- {_link(t.name, t.path, here)} · {len(t.articles)} 篇")
     return "\n".join(lines) + "\n"
 
 

@@ -1,21 +1,37 @@
-"""Sphinx extension for the book (listed in ``_config.yml``).
+"""Sphinx extension for the book (listed in ``_config.yml``): what Jupyter Book
+does not do for a large Chinese book.
 
-The data notebook reads ``data/*.csv``; Sphinx only knows about the
-notebook's own text, so without help it would keep serving old tables and
-charts after ``index`` rewrote the data.  Noting the tables as dependencies
-makes Sphinx re-read (and, with ``execution_mode: force``, re-run) the page
-exactly when the data changed.
+- **Bounded navigation.**  The theme's sidebar repeats the whole toctree on
+  every page, so a book's size multiplies into every page's bytes and into the
+  build time.  Ours lists the categories, and the most used topics of the
+  current category with a link to all of them: the same size whatever the size
+  of the book.  Articles are listed on their topic's landing page.
+- **A cheaper Chinese search indexer.**  Sphinx's own spends most of its time
+  in a linear scan of every Latin word seen so far (for each word it stems)
+  and in jieba's HMM; ours segments with jieba's dictionary (which knows the
+  curated entities) and stems only Latin words.  Generated pages (stubs, tags,
+  data) are not indexed: search is for articles and topics.
+- **The data notebook is re-read when the tables change**, and
+- **the curated entities are taught to jieba** for the slugs and tags.
 """
 
 from __future__ import annotations
 
+import html
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jieba
 from sphinx.application import Sphinx
+from sphinx.search import zh
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
+TOPICS_SHOWN = 12
+TOPIC_PREFIX = "notebooks/_index/topics/"
+UNSEARCHED_PREFIXES = ("notebooks/_index/stubs/", "notebooks/_index/tags", "notebooks/data", "genindex")
 
 
 def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -35,16 +51,118 @@ def _allow_parallel_build(app: Sphinx, config: Any) -> None:
         ext.parallel_write_safe = True
 
 
-def _teach_search_the_vocabulary(app: Sphinx) -> None:
-    """Sphinx's Chinese search segments with jieba; without our curated entities
-    it splits 国美金融 into 国美 + 金融 and a search for 国美金融 finds no page."""
+def _builder_inited(app: Sphinx) -> None:
     from .tagging import load_vocabulary
 
     load_vocabulary(Path(app.srcdir) / "data" / "tags.yml")
+    builder = app.builder
+    if builder.format == "html" and hasattr(builder, "index_page"):
+        index_page = builder.index_page
+
+        def index_searchable_pages(pagename: str, doctree: Any, title: str) -> None:
+            if not pagename.startswith(UNSEARCHED_PREFIXES):
+                index_page(pagename, doctree, title)
+
+        builder.index_page = index_searchable_pages
+
+
+class SearchChinese(zh.SearchChinese):
+    """Sphinx's Chinese search language, minus its two hot spots (see the module doc)."""
+
+    def split(self, input: str) -> list[str]:
+        chinese = list(jieba.cut_for_search(input, HMM=False))
+        latin = [term.strip() for term in self.latin1_letters.findall(input)]
+        return chinese + latin
+
+    def stem(self, word: str) -> str:
+        if word.isascii():
+            stemmed = self.stemmer.stemWord(word.lower())
+            # Short Latin words (acronyms) would be unrecognisable once stemmed.
+            return word.lower() if len(word) >= 3 and len(stemmed) < 3 else stemmed
+        return word
+
+
+# --- navigation --------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    caption: str
+    index_doc: str | None  # the category page listing every topic
+    topics: list[tuple[str, int]] = field(default_factory=list)  # (docname, articles), most articles first
+    members: dict[str, set[str]] = field(default_factory=dict)  # topic → its article pages
+    docs: set[str] = field(default_factory=set)  # every page of the part
+
+
+def _parts(app: Sphinx) -> list[_Part]:
+    cached = getattr(app.env, "_book_nav_parts", None)
+    if cached is not None:
+        return cached
+    site_map = app.config.external_site_map
+    parts: list[_Part] = []
+    for tree in site_map.root.subtrees if site_map else []:
+        chapters = tree.files()
+        folder = os.path.dirname(chapters[0]) if chapters and chapters[0].startswith(TOPIC_PREFIX) else ""
+        index_doc = f"{folder}/index" if folder and f"{folder}/index" in app.env.all_docs else None
+        part = _Part(tree.caption or "", index_doc)
+        for chapter in chapters:
+            articles = site_map[chapter].child_files() if chapter in site_map else []
+            part.topics.append((chapter, len(articles)))
+            part.members[chapter] = set(articles)
+            part.docs.update([chapter, *articles])
+        if index_doc:
+            part.docs.add(index_doc)
+        part.topics.sort(key=lambda t: -t[1])
+        parts.append(part)
+    app.env._book_nav_parts = parts  # type: ignore[attr-defined]
+    return parts
+
+
+def _title(app: Sphinx, docname: str) -> str:
+    node = app.env.titles.get(docname)
+    return node.astext() if node is not None else docname
+
+
+def nav_html(app: Sphinx, pagename: str) -> str:
+    uri = app.builder.get_relative_uri
+    out: list[str] = []
+    for part in _parts(app):
+        current = pagename in part.docs
+        caption = html.escape(part.caption)
+        if part.index_doc:
+            caption = f'<a href="{html.escape(uri(pagename, part.index_doc))}">{caption}</a>'
+        out.append(f'<p class="caption" role="heading"><span class="caption-text">{caption}</span></p>')
+        if part.index_doc and not current:
+            continue  # another category: its caption links to its page
+        shown = part.topics if not part.index_doc else part.topics[:TOPICS_SHOWN]
+        out.append('<ul class="nav bd-sidenav">')
+        for doc, count in shown:
+            here = pagename == doc or pagename in part.members[doc]
+            cls = "toctree-l1 current" if here else "toctree-l1"
+            label = html.escape(_title(app, doc))
+            counter = f' <span class="count">{count}</span>' if count else ""
+            out.append(
+                f'<li class="{cls}"><a class="reference internal" href="{html.escape(uri(pagename, doc))}">'
+                f"{label}</a>{counter}</li>"
+            )
+        if len(part.topics) > len(shown) and part.index_doc:
+            more = html.escape(uri(pagename, part.index_doc))
+            out.append(
+                f'<li class="toctree-l1"><a class="reference internal" href="{more}">'
+                f"全部 {len(part.topics)} 个主题…</a></li>"
+            )
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    context["book_nav"] = nav_html(app, pagename)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("source-read", _note_data_dependencies)
-    app.connect("builder-inited", _teach_search_the_vocabulary)
     app.connect("config-inited", _allow_parallel_build)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("source-read", _note_data_dependencies)
+    app.connect("html-page-context", _page_context)
+    app.add_search_language(SearchChinese)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
