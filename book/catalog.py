@@ -230,7 +230,9 @@ def _site(url: str) -> str:
 
 
 def stub_path(stub_id: str) -> str:
-    return f"notebooks/_index/stubs/{stub_id}.md"
+    """Stubs share pages, 256 at most, chosen by their id's hash digits: a page per stub
+    would make them the bulk of a large book's pages (and of its build time)."""
+    return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"
 
 
 def derive(entries: list[Entry], vocab: Vocabulary, tfs: list[Counter[str]] | None = None) -> Tables:

@@ -46,8 +46,11 @@ def index(layout: Layout) -> IndexReport:
     for category, topics_of in by_category.items():
         folder = Path(topics_of[0].path).parent
         wanted[layout.root / folder / f"{pages.CATEGORY_PAGE}.md"] = pages.category_page(category, topics_of)
+    buckets: dict[str, list[catalog.Stub]] = {}
     for stub in stubs.values():
-        wanted[layout.root / catalog.stub_path(stub.id)] = pages.stub_page(stub, by_id)
+        buckets.setdefault(catalog.stub_path(stub.id), []).append(stub)
+    for path, group in buckets.items():
+        wanted[layout.root / path] = pages.stub_page(group, by_id)
     wanted[layout.generated / "tags.md"] = pages.tags_page(tables, by_id)
     wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
 

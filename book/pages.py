@@ -99,7 +99,7 @@ def topic_page(topic: Topic) -> str:
         lines.append(f"- {_link(e.title, e.path, here)}" + (f" · {escape(e.date)}" if e.date else ""))
     if topic.stubs:
         lines += ["", "## 尚未收录全文的相关文章", ""]
-        lines += [f"- {_link(s.title, stub_path(s.id), here)}" for s in topic.stubs]
+        lines += [f"- [{escape(s.title)}](#{s.id})" for s in topic.stubs]
     return "\n".join(lines) + "\n"
 
 
@@ -114,18 +114,23 @@ def category_page(category: tuple[str, ...], topics_of: list[Topic]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stub_page(stub: Stub, by_id: dict[str, Entry]) -> str:
-    here = stub_path(stub.id)
-    lines = ["---", "orphan: true", "---", "", GENERATED_NOTE, "", f"({stub.id})=", f"# {escape(stub.title)}", ""]
-    lines += ["```{container} article-stub", "本书尚未收录这篇文章的全文。以下是来源网站列出的摘要。", "```", ""]
-    if stub.excerpt:
-        lines += [escape(stub.excerpt), ""]
-    if stub.source_site:
-        lines += [f"来源网站:[{escape(stub.source_site)}]({link_destination(stub.source_site + '/')})", ""]
-    refs = [by_id[r] for r in stub.referrers if r in by_id]
-    if refs:
-        lines += ["## 提到这篇文章的文章", ""]
-        lines += [f"- {_link(e.title, e.path, here)}" for e in refs]
+def stub_page(stubs: list[Stub], by_id: dict[str, Entry]) -> str:
+    """One page for the stubs that share a bucket (see :func:`book.catalog.stub_path`):
+    each stub is a section with the label related lists link to."""
+    here = stub_path(stubs[0].id)
+    bucket = os.path.basename(here).removesuffix(".md")
+    lines = ["---", "orphan: true", "---", "", GENERATED_NOTE, "", f"# 尚未收录全文的相关文章 · {bucket}", ""]
+    lines += ["本书尚未收录以下文章的全文。每篇列出来源网站给出的标题与摘要,以及提到它的文章。", ""]
+    for stub in sorted(stubs, key=lambda s: s.id):
+        lines += [f"({stub.id})=", f"## {escape(stub.title)}", ""]
+        lines += ["```{container} article-stub", "尚未收录全文。", "```", ""]
+        if stub.excerpt:
+            lines += [escape(stub.excerpt), ""]
+        if stub.source_site:
+            lines += [f"来源网站:[{escape(stub.source_site)}]({link_destination(stub.source_site + '/')})", ""]
+        refs = [by_id[r] for r in stub.referrers if r in by_id]
+        if refs:
+            lines += ["提到这篇文章的文章:" + " · ".join(_link(e.title, e.path, here) for e in refs), ""]
     return "\n".join(lines) + "\n"
 
 

@@ -129,6 +129,17 @@ def _blank(value: object) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
 
 
+def _stub_section(body: str, stub_id: str, skipped: int) -> tuple[str, int]:
+    """Stubs share pages (one section each, opened by its label): keep this stub's section,
+    with the number of lines before it so reported line numbers stay right."""
+    start = body.find(f"({stub_id})=")
+    if start < 0:
+        return "", skipped
+    end = body.find("\n(t-", start + 1)
+    section = body[start : end if end >= 0 else len(body)]
+    return section, skipped + body[:start].count("\n")
+
+
 def quality_table(articles: pd.DataFrame, root: Path) -> pd.DataFrame:
     """One row per problem: template holes in each notebook's text, stubs, missing metadata.
 
@@ -155,6 +166,8 @@ def quality_table(articles: pd.DataFrame, root: Path) -> pd.DataFrame:
                 add(NO_FILE, f"{path}: {e.strerror or e}")
             else:
                 body, skipped = strip_front_matter(text)
+                if stub:
+                    body, skipped = _stub_section(body, aid, skipped)
                 for what, line, snippet in find_holes(own_text(body), skipped + 1):
                     add(TEMPLATE_HOLE, f"{path}:{line} {what}：…{snippet}…")
         if stub:

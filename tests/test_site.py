@@ -82,9 +82,12 @@ def test_seed_page_related_titles_link_to_stub_pages_that_exist(site: Path, seed
         assert title in links, f"no link for related article {title!r}"
         target = resolve(site, SEED_PAGE, links[title])
         assert target.exists(), f"{title!r} links to {links[title]}, which does not exist"
-        stub = BeautifulSoup(target.read_text(encoding="utf-8"), "lxml").select_one("article.bd-article")
-        assert stub.find("h1").get_text("", strip=True).rstrip("#") == title
-        assert "本书尚未收录这篇文章的全文" in stub.get_text()
+        anchor = urlsplit(links[title]).fragment
+        stubs = BeautifulSoup(target.read_text(encoding="utf-8"), "lxml").select_one("article.bd-article")
+        section = stubs.find(id=anchor)
+        assert section is not None, f"{links[title]}: no section #{anchor}"
+        assert section.find(["h1", "h2"]).get_text("", strip=True).rstrip("#") == title
+        assert "尚未收录全文" in section.get_text()
 
 
 def test_sidebar_has_category_part_and_topic_chapter(site: Path) -> None:
