@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,3 +143,59 @@ def test_tables_are_also_written_as_parquet(book: Path) -> None:
         frame = pd.read_parquet(book / "data" / f"{name}.parquet")
         assert list(frame.columns) == list(getattr(tables, name).columns)
         assert len(frame) == len(getattr(tables, name))
+
+
+def test_an_id_that_is_not_a_number_is_refused(book: Path, tmp_path: Path) -> None:
+    capture = tmp_path / "named.txt"
+    capture.write_text(seed_variant(3).replace("hf/80003.html", "hf/abc.html"), encoding="utf-8")
+    proc = run_book(book, "import", str(capture), "--quiet", check=False)
+    assert proc.returncode == 1
+    line = next(i for i, ln in enumerate(capture.read_text(encoding="utf-8").split("\n"), 1) if "本文链接" in ln)
+    assert (
+        f"{capture}:{line}: the source URL 'https://www.hefeilaws.com/hf/abc.html' does not end in a numeric"
+        in proc.stderr
+    )
+    assert "fix the 本文链接 line" in proc.stderr and "1 refused" in proc.stdout
+
+
+def test_every_input_class_through_the_command_line(book: Path, tmp_path: Path) -> None:
+    """One batch with every kind of capture: each imports faithfully or is refused by name; exit 1 at the end."""
+    from book import readers
+
+    golden = Path(__file__).parent / "golden" / "captures"
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for source in golden.iterdir():
+        (batch / source.name).write_bytes(source.read_bytes())
+    (batch / "zz-empty.txt").write_bytes(b"")
+    (batch / "zz-binary.txt").write_bytes(bytes(range(256)) * 20)
+    proc = run_book(book, "import", str(batch), "--quiet", check=False)
+    assert proc.returncode == 1
+    refused = [ln for ln in proc.stderr.splitlines() if ln.startswith(str(batch))]
+    assert sorted(ln.split(":")[0] for ln in refused) == [str(batch / "zz-binary.txt"), str(batch / "zz-empty.txt")]
+    # The readable captures are all in the book, each with the text its reader found.
+    for source in golden.iterdir():
+        article = readers.read(source)
+        found = list((book / "notebooks").rglob(f"{article.id}.md"))
+        assert found, f"{source.name} was not imported"
+        text = found[0].read_text(encoding="utf-8")
+        assert article.title.replace("<", "\\<")[:4] in text or article.title[:4] in text
+
+
+def test_import_shows_a_progress_bar_and_a_summary(book: Path, tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    for n in range(5):
+        (captures / f"{n}.txt").write_text(seed_variant(n), encoding="utf-8")
+    proc = run_book(book, "import", str(captures))
+    assert re.search(r"import: +\d+%\|", proc.stderr), proc.stderr  # tqdm's bar, on stderr
+    assert "5 imported, 0 updated, 0 unchanged, 0 kept (edited by hand), 0 refused" in proc.stdout
+
+
+def test_the_data_notebook_round_trips_through_jupytext() -> None:
+    import jupytext
+
+    from .conftest import REPO
+
+    text = (REPO / "notebooks" / "data.md").read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst") == text
