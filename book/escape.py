@@ -19,13 +19,14 @@ import re
 # would otherwise be stripped from its text.
 _ANYWHERE = frozenset("\\`*_{}[]<>&$|~#")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _WHITESPACE = re.compile(r"[ \t]+")
 
 
 def escape(text: str) -> str:
     """Escape one line of article text (no newlines) for a MyST paragraph or heading."""
-    if "\n" in text or "\r" in text:
+    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")) or _BREAK.search(text):
         raise ValueError("escape() takes one line; split paragraphs into lines first")
     # Runs of spaces would be collapsed by HTML anyway; a leading tab or four
     # spaces would start a code block, so lines arrive stripped.
@@ -53,4 +54,5 @@ def unescape(text: str) -> str:
 def link_destination(url: str) -> str:
     """A URL as a CommonMark link destination that cannot break out of the link."""
     safe = "".join(ch if ch not in "<> \t\n\\" else f"%{ord(ch):02X}" for ch in url)
-    return f"<{safe}>"
+    # An entity such as &amp; would be decoded in the link; the backslash keeps it literal.
+    return "<" + safe.replace("&", "\\&") + ">"

@@ -117,6 +117,8 @@ def use_cjk_font() -> str:
     mpl.rcParams["font.sans-serif"] = [family, *rest]
     # Several CJK fonts lack U+2212 MINUS SIGN; a plain hyphen is in all of them.
     mpl.rcParams["axes.unicode_minus"] = False
+    # Labels are article titles: a "$" in one is a dollar sign, not mathtext.
+    mpl.rcParams["text.parse_math"] = False
     return family
 
 

@@ -106,7 +106,26 @@ if yaml.__with_libyaml__:
     _CCompactDumper.add_representer(dict, jupytext.myst.represent_dict)
 
 
+# libyaml and PyYAML's emitter agree on text made of these characters; outside
+# them (tabs, emoji, a BOM …) their choices of quoting differ, so jupytext
+# would rewrite the file on its next save.  Such articles take the slow path.
+_LIBYAML_SAFE = re.compile(r"[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
 def writes(article: Article, fast_yaml: bool = True) -> str:
+    if fast_yaml and any(_LIBYAML_SAFE.search(s) for s in _strings(metadata(article))):
+        fast_yaml = False
     with _libyaml_emitter() if fast_yaml else contextlib.nullcontext():
         text = jupytext.writes(to_notebook(article), fmt=FORMAT)
     if text.count(_PENDING) != 1:  # pragma: no cover - guards the format, not the input
@@ -162,7 +181,8 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
             if block.level == 1 and section:
                 cells.append(("\n\n".join(section), {"part": "body"}))
                 section = []
-            section.append("#" * (block.level + 1) + " " + escape(block.text))
+            # Markdown has six heading levels; deeper sections share the sixth.
+            section.append("#" * min(block.level + 1, 6) + " " + escape(block.text))
         else:
             section.append(escape(block.text))
     if section:

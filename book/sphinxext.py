@@ -159,10 +159,19 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context["book_nav"] = nav_html(app, pagename)
 
 
+def _escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """sphinx-book-theme prints ``pagetitle`` unescaped (``<h1>{{ pagetitle }}</h1>`` in its
+    print header), and Sphinx makes it by stripping tags, which also unescapes entities: an
+    article titled ``<img src=x onerror=…>`` would run.  Escape it once more for that template."""
+    if "pagetitle" in context:
+        context["pagetitle"] = html.escape(str(context["pagetitle"]), quote=False)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _allow_parallel_build)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _note_data_dependencies)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _escape_page_title, priority=900)
     app.add_search_language(SearchChinese)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

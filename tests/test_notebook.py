@@ -114,7 +114,7 @@ def test_article_text_cannot_open_a_code_cell() -> None:
 
 
 def test_yaml_special_titles_survive_front_matter() -> None:
-    article = Article(id="9", title='标题: "引号" #号 - [列表] {x}\u2028')
+    article = Article(id="9", title='标题: "引号" #号 - [列表] {x} 🙂\t')
     page = notebook.split_front_matter(notebook.writes(dataclasses.replace(article)), SEED)
     assert page.article["title"] == article.title
 

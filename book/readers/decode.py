@@ -10,6 +10,7 @@ strictly, never with replacement characters.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -50,6 +51,21 @@ def decode(data: bytes, path: str) -> str:
     )
 
 
+# Characters str.splitlines() (and so jupytext and myst-nb) treat as line
+# breaks.  They are line breaks in the source too, so readers split on them.
+LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# Controls that are no text at all, and the two Unicode non-characters: YAML
+# (front matter) refuses them, and a page would show them as boxes.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BREAKS = re.compile("[" + LINE_BREAKS + "]")
+
+
+def normalise(text: str) -> str:
+    """Text as readers hand it on: ``\\n`` line ends only, no control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", _BREAKS.sub("\n", text))
+
+
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         data.decode(encoding)
@@ -59,7 +75,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalise(text)
 
 
 def _control_share(data: bytes) -> float:

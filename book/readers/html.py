@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..model import Article
 from . import text
-from .decode import decode
+from .decode import decode, normalise
 
 # (source line, text, the innermost block element the text belongs to)
 _Line = tuple[int, str, Tag]
@@ -142,7 +142,9 @@ _LINE_ATTR = "_book_line"  # where a text node starts in the source, set by _num
 
 def reads(html: str, source: str = "<html>") -> Article:
     """Read a saved page given as text; ``source`` names it in error messages."""
-    return text.parse_lines([(n, t) for n, t, _ in page_lines(html)], source)
+    # A line break character inside an element's text is a line break there too.
+    lines = [(n, part.strip()) for n, t, _ in page_lines(html) for part in normalise(t).split("\n")]
+    return text.parse_lines([(n, t) for n, t in lines if t], source)
 
 
 def page_lines(html: str) -> list[tuple[int, str, Tag]]:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..errors import BookError
 from ..model import Article, Block, Related
-from .decode import decode
+from .decode import decode, normalise
 from .headings import assign_levels
 
 Line = tuple[int, str]  # (1-based line number in the source, stripped text)
@@ -49,7 +49,7 @@ def read(path: Path) -> Article:
 
 
 def reads(text: str, source: str = "<text>") -> Article:
-    lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), start=1)]
+    lines = [(n, raw.strip()) for n, raw in enumerate(normalise(text).split("\n"), start=1)]
     return parse_lines([(n, t) for n, t in lines if t], source)
 
 
@@ -219,9 +219,12 @@ def article_id_for_title(title: str) -> str:
 def _article_id(url: str, title: str, source: str, line: int) -> str:
     if not url:
         return article_id_for_title(title)
-    parts = urlsplit(url)
-    m = _ID_IN_URL.search(parts.path)
-    if parts.scheme not in ("http", "https") or not m or ".." in parts.path.split("/"):
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = None
+    m = _ID_IN_URL.search(parts.path) if parts else None
+    if parts is None or parts.scheme not in ("http", "https") or not m or ".." in parts.path.split("/"):
         raise BookError(
             source,
             line,
