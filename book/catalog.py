@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .cache import ScanCache
 from .errors import BookError
 from .escape import unescape
 from .fsutil import atomic_write_bytes, write_if_changed
@@ -163,15 +164,25 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def scan(layout: Layout) -> tuple[list[Entry], list[BookError]]:
-    """Every article notebook, in path order, plus a problem for each that cannot be read."""
+def scan(layout: Layout, cache: ScanCache | None = None) -> tuple[list[Entry], list[BookError]]:
+    """Every article notebook, in path order, plus a problem for each that cannot be read.
+
+    With a cache, notebooks unchanged since the last scan are not read again."""
     entries: list[Entry] = []
     problems: list[BookError] = []
     for path in layout.article_notebooks():
         rel = layout.rel(path)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if cache is not None and isinstance(known := cache.entry(rel, stamp), Entry):
+            entries.append(known)
+            continue
         try:
             page = split_front_matter(path.read_text(encoding="utf-8"), path)
-            entries.append(entry_from_page(page, rel))
+            entry = entry_from_page(page, rel)
+            entries.append(entry)
+            if cache is not None:
+                cache.put(rel, stamp, entry)
         except yaml.YAMLError as exc:
             # Where the broken construct starts is where the mistake usually is.
             mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -233,6 +244,20 @@ def stub_path(stub_id: str) -> str:
     """Stubs share pages, 256 at most, chosen by their id's hash digits: a page per stub
     would make them the bulk of a large book's pages (and of its build time)."""
     return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"
+
+
+def term_frequencies_of(entries: list[Entry], vocab: Vocabulary, cache: ScanCache | None = None) -> list[Counter[str]]:
+    """Each entry's keyword counts (jieba), from the cache where the notebook is unchanged."""
+    tfs = []
+    for e in entries:
+        record = cache.records.get(e.path) if cache is not None else None
+        tf = record[2] if record is not None and record[1] is e else None
+        if tf is None:
+            tf = term_frequencies(e.about_texts(), vocab)
+            if record is not None and cache is not None:
+                cache.records[e.path] = (record[0], e, tf)
+        tfs.append(tf)
+    return tfs
 
 
 def derive(entries: list[Entry], vocab: Vocabulary, tfs: list[Counter[str]] | None = None) -> Tables:

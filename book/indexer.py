@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog, pages, toc
+from .cache import ScanCache
 from .errors import BookError
 from .fsutil import write_if_changed
 from .layout import Layout
@@ -29,8 +30,10 @@ class IndexReport:
 
 def index(layout: Layout) -> IndexReport:
     vocab = load_vocabulary(layout.vocabulary)
-    entries, problems = catalog.scan(layout)
-    tables = catalog.derive(entries, vocab)
+    cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
+    entries, problems = catalog.scan(layout, cache)
+    tables = catalog.derive(entries, vocab, catalog.term_frequencies_of(entries, vocab, cache))
+    cache.save()
     report = IndexReport(articles=len(entries), problems=problems)
     report.changed += catalog.write(layout, tables)
 
