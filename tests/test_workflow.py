@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,19 @@ def test_check_reports_every_problem_not_just_the_first(book: Path) -> None:
     proc = run_book(book, "check", check=False)
     assert "related article id 99999" in proc.stderr
     assert "'notebooks/missing' is listed but does not exist" in proc.stderr
+
+
+def test_index_cache_never_serves_a_stale_notebook(book: Path) -> None:
+    run_book(book, "index")
+    assert (book / "_build" / ".book-cache" / "scan.pickle").exists()
+    page = book / SEED_NOTEBOOK
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("title: 国美金融催收部在哪", "title: 国美金融催收部在哪里")
+    )
+    run_book(book, "index")
+    assert "67202,国美金融催收部在哪里," in (book / "data" / "articles.csv").read_text(encoding="utf-8")
+    # Without the cache, the same output.
+    before = snapshot(book)
+    shutil.rmtree(book / "_build" / ".book-cache")
+    run_book(book, "index")
+    assert snapshot(book) == before
