@@ -9,10 +9,12 @@ overwrites it).  A notebook is found by its article id wherever it lives under
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -78,7 +80,17 @@ PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than
 
 def _init_worker(vocabulary: Path) -> None:
     global _vocab
+    _die_with_parent()
     _vocab = load_vocabulary(vocabulary)
+
+
+def _die_with_parent() -> None:
+    """If the import is killed (even with kill -9), its workers must not linger waiting for work."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
 
 
 def _render(path: Path) -> Rendered:

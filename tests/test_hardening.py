@@ -29,6 +29,14 @@ def book(tmp_path: Path) -> Path:
     return copy_book(tmp_path / "book")
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(c) for c in children]
+    return found
+
+
 def complete_notebooks(root: Path) -> tuple[list[Path], list[Path]]:
     """(notebooks exactly as the writer wrote them, any other file under notebooks/)."""
     layout = Layout(root)
@@ -51,8 +59,14 @@ def test_kill_9_mid_import_leaves_no_partial_file(book: Path, tmp_path: Path) ->
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(folder.glob("8*.md"))) < 20:
         time.sleep(0.01)
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Its worker processes go with it instead of waiting for work forever.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "import workers outlived kill -9"
     written = len(list(folder.glob("8*.md")))
     assert 20 <= written < 400, "the import was not interrupted mid-way; the test proves nothing"
     good, bad = complete_notebooks(book)
