@@ -54,7 +54,8 @@ def index(layout: Layout) -> IndexReport:
         buckets.setdefault(catalog.stub_path(stub.id), []).append(stub)
     for path, group in buckets.items():
         wanted[layout.root / path] = pages.stub_page(group, by_id)
-    wanted[layout.generated / "tags.md"] = pages.tags_page(tables, by_id)
+    for path, text in pages.tag_pages(tables, by_id).items():
+        wanted[layout.root / path] = text
     wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
 
     for path, text in wanted.items():

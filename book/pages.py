@@ -11,8 +11,6 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .catalog import Entry, Stub, Tables, stub_path
 from .escape import escape, link_destination
 from .slug import slugify
@@ -134,14 +132,26 @@ def stub_page(stubs: list[Stub], by_id: dict[str, Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tags_page(tables: Tables, by_id: dict[str, Entry]) -> str:
-    """Every tag with its articles, most used tags first."""
-    here = "notebooks/_index/tags.md"
-    tags: pd.DataFrame = tables.tags
-    groups = tags.groupby("tag", sort=False)["article_id"].apply(list)
+TAGS_INDEX = "notebooks/_index/tags.md"
+
+
+def tag_pages(tables: Tables, by_id: dict[str, Entry]) -> dict[str, str]:
+    """The tags page (every tag, most used first, with its number of articles) and a page per
+    tag listing its articles: one page with every tag's articles would grow with the book."""
+    groups = tables.tags.groupby("tag", sort=False)["article_id"].apply(lambda ids: sorted(set(ids)))
     order = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    lines = [GENERATED_NOTE, "", "# 标签", "", f"共 {len(order)} 个标签。", ""]
+    taken = Counter(slugify(tag) for tag, _ in order)
+    paths = {tag: f"notebooks/_index/tags/{_unique(slugify(tag), tag, taken)}.md" for tag, _ in order}
+    index = [GENERATED_NOTE, "", "# 标签", "", f"共 {len(order)} 个标签,按文章数排列。", ""]
+    index += [f"- {_link(tag, paths[tag], TAGS_INDEX)} · {len(ids)} 篇" for tag, ids in order]
+    out = {TAGS_INDEX: "\n".join(index) + "\n"}
     for tag, ids in order:
-        links = " · ".join(_link(by_id[i].title, by_id[i].path, here) for i in sorted(set(ids)) if i in by_id)
-        lines += [f"## {escape(tag)}", "", f"{len(set(ids))} 篇:{links}", ""]
-    return "\n".join(lines)
+        here = paths[tag]
+        lines = ["---", "orphan: true", "---", "", GENERATED_NOTE, "", f"# 标签:{escape(tag)}", ""]
+        lines += [
+            f"{len(ids)} 篇文章。[全部标签]({link_destination(os.path.relpath(TAGS_INDEX, os.path.dirname(here)))})",
+            "",
+        ]
+        lines += [f"- {_link(by_id[i].title, by_id[i].path, here)}" for i in ids if i in by_id]
+        out[here] = "\n".join(lines) + "\n"
+    return out
