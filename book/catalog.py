@@ -260,9 +260,15 @@ def term_frequencies_of(entries: list[Entry], vocab: Vocabulary, cache: ScanCach
     return tfs
 
 
-def derive(entries: list[Entry], vocab: Vocabulary, tfs: list[Counter[str]] | None = None) -> Tables:
+def derive(
+    entries: list[Entry],
+    vocab: Vocabulary,
+    tfs: list[Counter[str]] | None = None,
+    stubs: dict[str, Stub] | None = None,
+) -> Tables:
     """The three tables, deterministic for the same entries."""
-    stubs = stubs_for(entries, vocab)
+    if stubs is None:
+        stubs = stubs_for(entries, vocab)
     if tfs is None:
         tfs = [term_frequencies(e.about_texts(), vocab) for e in entries]
     model = KeywordModel(vocab, tfs)

@@ -32,12 +32,12 @@ def index(layout: Layout) -> IndexReport:
     vocab = load_vocabulary(layout.vocabulary)
     cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     entries, problems = catalog.scan(layout, cache)
-    tables = catalog.derive(entries, vocab, catalog.term_frequencies_of(entries, vocab, cache))
+    stubs = catalog.stubs_for(entries, vocab)
+    tables = catalog.derive(entries, vocab, catalog.term_frequencies_of(entries, vocab, cache), stubs)
     cache.save()
     report = IndexReport(articles=len(entries), problems=problems)
     report.changed += catalog.write(layout, tables)
 
-    stubs = catalog.stubs_for(entries, vocab)
     by_id = {e.id: e for e in entries}
     topic_list = pages.topics(entries, stubs)
     report.stubs, report.topics = len(stubs), len(topic_list)
