@@ -113,15 +113,7 @@ def articles_per_category(articles: pd.DataFrame, top: int = 30) -> Figure:
     key = _labels_or_default(articles.get("category", pd.Series(index=articles.index)), NO_CATEGORY)
     counts, total = _full_vs_stub(articles, key, top)
     title = "各分类的文章数" + (f"（前 {top} 个，共 {total} 个分类）" if total > len(counts) else "")
-    fig, ax = _figure(8, _bar_height(len(counts)))
-    if counts.empty:
-        _no_data(ax, title)
-        return fig
-    _stacked_barh(ax, counts, _ARTICLE_KIND_LABELS, _ARTICLE_KIND_COLORS)
-    ax.set_title(title)
-    ax.set_xlabel("文章数（篇）")
-    ax.set_ylabel("分类")
-    return fig
+    return _article_counts_chart(counts, title, "分类")
 
 
 def articles_per_topic(articles: pd.DataFrame, top: int = 20) -> Figure:
@@ -130,6 +122,11 @@ def articles_per_topic(articles: pd.DataFrame, top: int = 20) -> Figure:
     has_topic = key != ""
     counts, total = _full_vs_stub(articles[has_topic], key[has_topic], top)
     title = f"文章最多的主题（前 {top} 个，共 {total} 个主题）" if total > len(counts) else "各主题的文章数"
+    return _article_counts_chart(counts, title, "主题")
+
+
+def _article_counts_chart(counts: pd.DataFrame, title: str, ylabel: str) -> Figure:
+    """Horizontal bars of full-text and stub articles per group."""
     fig, ax = _figure(8, _bar_height(len(counts)))
     if counts.empty:
         _no_data(ax, title)
@@ -137,7 +134,7 @@ def articles_per_topic(articles: pd.DataFrame, top: int = 20) -> Figure:
     _stacked_barh(ax, counts, _ARTICLE_KIND_LABELS, _ARTICLE_KIND_COLORS)
     ax.set_title(title)
     ax.set_xlabel("文章数（篇）")
-    ax.set_ylabel("主题")
+    ax.set_ylabel(ylabel)
     return fig
 
 

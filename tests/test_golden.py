@@ -20,7 +20,9 @@ from book.tagging import load_vocabulary
 from .conftest import REPO
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The golden corpus, plus the saved HTML page of the seed that the HTML reader's tests use.
 CAPTURES = sorted(p for p in (GOLDEN / "captures").iterdir() if p.suffix in (".txt", ".html"))
+CAPTURES.append(Path(__file__).resolve().parent / "fixtures" / "html" / "67202.html")
 
 
 def article_json(path: Path) -> str:
