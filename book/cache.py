@@ -43,9 +43,15 @@ class ScanCache:
         record = self.records.get(rel)
         return record[1] if record and record[0] == stamp else None
 
-    def tf(self, rel: str, stamp: Stamp) -> Counter[str] | None:
+    def tf(self, rel: str, entry: object) -> Counter[str] | None:
+        """Keyword counts stored with ``entry`` (the one this cache returned or was given)."""
         record = self.records.get(rel)
-        return record[2] if record and record[0] == stamp else None
+        return record[2] if record and record[1] is entry else None
+
+    def put_tf(self, rel: str, entry: object, tf: Counter[str]) -> None:
+        record = self.records.get(rel)
+        if record and record[1] is entry:
+            self.records[rel] = (record[0], entry, tf)
 
     def put(self, rel: str, stamp: Stamp, entry: object, tf: Counter[str] | None = None) -> None:
         self.seen.add(rel)

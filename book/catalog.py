@@ -250,12 +250,11 @@ def term_frequencies_of(entries: list[Entry], vocab: Vocabulary, cache: ScanCach
     """Each entry's keyword counts (jieba), from the cache where the notebook is unchanged."""
     tfs = []
     for e in entries:
-        record = cache.records.get(e.path) if cache is not None else None
-        tf = record[2] if record is not None and record[1] is e else None
+        tf = cache.tf(e.path, e) if cache is not None else None
         if tf is None:
             tf = term_frequencies(e.about_texts(), vocab)
-            if record is not None and cache is not None:
-                cache.records[e.path] = (record[0], e, tf)
+            if cache is not None:
+                cache.put_tf(e.path, e, tf)
         tfs.append(tf)
     return tfs
 
@@ -271,7 +270,7 @@ def derive(
         stubs = stubs_for(entries, vocab)
     if tfs is None:
         tfs = [term_frequencies(e.about_texts(), vocab) for e in entries]
-    model = KeywordModel(vocab, tfs)
+    model = KeywordModel(tfs)
 
     article_rows = [
         [e.id, e.title, e.category_name, e.topic, e.author, e.date, e.views, e.sections, e.chars, e.path, False]
@@ -388,15 +387,3 @@ def load(root: Path | None = None) -> Tables:
             frame["views"] = frame["views"].astype("Int64")
         frames[name] = frame
     return Tables(**frames)
-
-
-def articles(root: Path | None = None) -> pd.DataFrame:
-    return load(root).articles
-
-
-def tags(root: Path | None = None) -> pd.DataFrame:
-    return load(root).tags
-
-
-def relations(root: Path | None = None) -> pd.DataFrame:
-    return load(root).relations

@@ -19,6 +19,7 @@ import re
 # would otherwise be stripped from its text.
 _ANYWHERE = frozenset("\\`*_{}[]<>&$|~#")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Every character str.splitlines() (so jupytext and myst-nb) breaks a line at.
 _BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _WHITESPACE = re.compile(r"[ \t]+")
@@ -26,7 +27,7 @@ _WHITESPACE = re.compile(r"[ \t]+")
 
 def escape(text: str) -> str:
     """Escape one line of article text (no newlines) for a MyST paragraph or heading."""
-    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")) or _BREAK.search(text):
+    if _BREAK.search(text):
         raise ValueError("escape() takes one line; split paragraphs into lines first")
     # Runs of spaces would be collapsed by HTML anyway; a leading tab or four
     # spaces would start a code block, so lines arrive stripped.

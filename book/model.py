@@ -69,10 +69,4 @@ class Article:
 
     def text_lines(self) -> list[str]:
         """Every line of article content, in source order (what fidelity tests compare)."""
-        lines = [self.title]
-        lines += [b.text for b in self.blocks if b.part == "intro"]
-        lines += [b.text for b in self.blocks if b.part == "body"]
-        lines += [b.text for b in self.blocks if b.part == "summary"]
-        if self.copyright:
-            lines.append(self.copyright)
-        return lines
+        return [self.title, *(b.text for b in self.blocks), *([self.copyright] if self.copyright else [])]

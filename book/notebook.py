@@ -143,7 +143,7 @@ def is_edited(text: str) -> bool:
 
 
 def _digest(text: str) -> str:
-    without = _CHECKSUM_LINE.sub("", text.replace(f"  checksum: {_PENDING}\n", ""), count=1)
+    without = _CHECKSUM_LINE.sub("", text, count=1)  # the recorded checksum, or the placeholder
     return hashlib.sha256(without.encode("utf-8")).hexdigest()
 
 

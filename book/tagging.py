@@ -84,7 +84,6 @@ def _is_word(word: str) -> bool:
 class KeywordModel:
     """Document frequencies over a corpus; scores one article's words against it."""
 
-    vocab: Vocabulary
     documents: Sequence[Counter[str]]
 
     @cached_property

@@ -34,7 +34,7 @@ def decode(data: bytes, path: str) -> str:
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.01:
         raise BookError(path, 1, "this is a binary file, not a text capture", "import only .txt or .html captures")
     try:
-        return _newlines(data.decode("utf-8"))
+        return normalise(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     candidates = [enc for enc in CHINESE_ENCODINGS if _decodes(data, enc)]
@@ -42,7 +42,7 @@ def decode(data: bytes, path: str) -> str:
         best = from_bytes(data, cp_isolation=list(candidates)).best()
         candidates = [best.encoding] if best is not None else candidates[:1]
     if candidates:
-        return _newlines(data.decode(candidates[0]))
+        return normalise(data.decode(candidates[0]))
     raise BookError(
         path,
         _first_bad_line(data),
@@ -72,10 +72,6 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _newlines(text: str) -> str:
-    return normalise(text)
 
 
 def _control_share(data: bytes) -> float:

@@ -90,18 +90,77 @@ _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 # Never rendered as text, or only controls.  <form> is not here: some sites
 # wrap the whole page in one, so it is treated as chrome (which is guarded).
 _JUNK = (
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
-    "button", "select", "input", "textarea", "option", "datalist", "canvas", "audio", "video",
-    "map", "head", "title", "meta", "link",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "option",
+    "datalist",
+    "canvas",
+    "audio",
+    "video",
+    "map",
+    "head",
+    "title",
+    "meta",
+    "link",
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 _BLOCK = frozenset(
     {
-        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-        "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "html", "legend", "li", "main",
-        "menu", "nav", "ol", "p", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
     }
 )
 _CELLS = frozenset({"td", "th"})
@@ -114,18 +173,42 @@ _SCOPED_CHROME_TAGS = frozenset({"header", "footer"})  # chrome only when they b
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
 _STRONG = frozenset(
     {
-        "nav", "navbar", "menu", "sidebar", "ad", "ads", "advert", "advertisement", "adsbygoogle",
-        "banner", "share", "sharing", "bdshare", "bdsharebuttonbox", "comment", "comments",
-        "respond", "qrcode", "login", "search", "widget", "logo", "kefu", "gotop", "backtop", "totop",
-        "tagcloud", "friendlink", "flink", "topbar",
+        "nav",
+        "navbar",
+        "menu",
+        "sidebar",
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "adsbygoogle",
+        "banner",
+        "share",
+        "sharing",
+        "bdshare",
+        "bdsharebuttonbox",
+        "comment",
+        "comments",
+        "respond",
+        "qrcode",
+        "login",
+        "search",
+        "widget",
+        "logo",
+        "kefu",
+        "gotop",
+        "backtop",
+        "totop",
+        "tagcloud",
+        "friendlink",
+        "flink",
+        "topbar",
     }
 )
 # Structural words that also name parts of an article ("article-header"):
 # chrome only when no part of the token says it is content.
 _WEAK = frozenset({"header", "footer", "head", "foot", "side"})
-_CONTENT = frozenset(
-    {"article", "post", "entry", "content", "main", "body", "text", "single", "detail", "story"}
-)
+_CONTENT = frozenset({"article", "post", "entry", "content", "main", "body", "text", "single", "detail", "story"})
 
 _CRUMB_START = re.compile(r"^\s*(?:当前位置|當前位置|您的位置|你的位置)")
 
@@ -133,8 +216,10 @@ _CRUMB_START = re.compile(r"^\s*(?:当前位置|當前位置|您的位置|你的
 # between two CJK characters disappears (CSS Text 3 segment-break rule):
 # Chinese has no spaces between words, and source HTML wraps long lines.
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff" \
-       r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_CJK = (
+    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+)
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
 
 _LINE_ATTR = "_book_line"  # where a text node starts in the source, set by _number_lines
@@ -409,9 +494,7 @@ def _related_container(marker: Tag) -> Tag | None:
     """The element holding the related list that follows ``marker``."""
     el = marker
     while el.parent is not None:
-        sibling = next(
-            (s for s in el.next_siblings if isinstance(s, Tag) and s.get_text(strip=True)), None
-        )
+        sibling = next((s for s in el.next_siblings if isinstance(s, Tag) and s.get_text(strip=True)), None)
         if sibling is not None:
             # A list (<ul>, or a wrapper of items) is the list; loose items
             # after the marker end with the marker's parent.
