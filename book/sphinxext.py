@@ -6,13 +6,12 @@ does not do for a large Chinese book.
   build time.  Ours lists the categories, and the most used topics of the
   current category with a link to all of them: the same size whatever the size
   of the book.  Articles are listed on their topic's landing page.
-- **A cheaper Chinese search indexer.**  Sphinx's own spends most of its time
-  in a linear scan of every Latin word seen so far (for each word it stems)
-  and in jieba's HMM; ours segments with jieba's dictionary (which knows the
-  curated entities) and stems only Latin words.  Generated pages (stubs, tags,
-  data) are not indexed: search is for articles and topics.
+- **A cheaper Chinese search**, segmented on both cores (``book.search``).
+- **Parallel reading that does not grow with the square of the book**
+  (``book.parallel_read``).
 - **The data notebook is re-read when the tables change**, and
-- **the curated entities are taught to jieba** for the slugs and tags.
+- **the curated entities are taught to jieba** for the slugs and tags, and
+- **myst-nb reads front matter with libyaml.**
 """
 
 from __future__ import annotations
@@ -23,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jieba
+import yaml
 from sphinx.application import Sphinx
-from sphinx.search import zh
+
+from . import parallel_read, search
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
 TOPICS_SHOWN = 12
 TOPIC_PREFIX = "notebooks/_index/topics/"
-UNSEARCHED_PREFIXES = ("notebooks/_index/stubs/", "notebooks/_index/tags", "notebooks/data", "genindex")
 
 
 def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -51,35 +50,33 @@ def _allow_parallel_build(app: Sphinx, config: Any) -> None:
         ext.parallel_write_safe = True
 
 
-def _builder_inited(app: Sphinx) -> None:
+class _LibYaml:
+    """``yaml`` as myst-nb sees it: ``safe_load`` through libyaml.  myst-nb loads every
+    notebook's front matter twice with pure-Python PyYAML: 5 s of reading at 1,000 articles
+    (py-spy).  libyaml builds the same data; if it refuses a text, PyYAML gets its turn."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(yaml, name)
+
+    @staticmethod
+    def safe_load(stream: Any) -> Any:
+        try:
+            return yaml.load(stream, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            return yaml.safe_load(stream)
+
+
+def _read_front_matter_with_libyaml() -> None:
+    import myst_nb.core.read
+
+    if getattr(yaml, "CSafeLoader", None) is not None:
+        myst_nb.core.read.yaml = _LibYaml()  # type: ignore[assignment]
+
+
+def _load_vocabulary(app: Sphinx) -> None:
     from .tagging import load_vocabulary
 
     load_vocabulary(Path(app.srcdir) / "data" / "tags.yml")
-    builder = app.builder
-    if builder.format == "html" and hasattr(builder, "index_page"):
-        index_page = builder.index_page
-
-        def index_searchable_pages(pagename: str, doctree: Any, title: str) -> None:
-            if not pagename.startswith(UNSEARCHED_PREFIXES):
-                index_page(pagename, doctree, title)
-
-        builder.index_page = index_searchable_pages
-
-
-class SearchChinese(zh.SearchChinese):
-    """Sphinx's Chinese search language, minus its two hot spots (see the module doc)."""
-
-    def split(self, input: str) -> list[str]:
-        chinese = list(jieba.cut_for_search(input, HMM=False))
-        latin = [term.strip() for term in self.latin1_letters.findall(input)]
-        return chinese + latin
-
-    def stem(self, word: str) -> str:
-        if word.isascii():
-            stemmed = self.stemmer.stemWord(word.lower())
-            # Short Latin words (acronyms) would be unrecognisable once stemmed.
-            return word.lower() if len(word) >= 3 and len(stemmed) < 3 else stemmed
-        return word
 
 
 # --- navigation --------------------------------------------------------------
@@ -169,9 +166,11 @@ def _escape_page_title(app: Sphinx, pagename: str, templatename: str, context: d
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _allow_parallel_build)
-    app.connect("builder-inited", _builder_inited)
+    app.connect("builder-inited", _load_vocabulary)
     app.connect("source-read", _note_data_dependencies)
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _escape_page_title, priority=900)
-    app.add_search_language(SearchChinese)
+    _read_front_matter_with_libyaml()
+    search.setup(app)
+    parallel_read.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,128 @@
+"""The build's speed-ups change how Sphinx works, never what it makes.
+
+`book.search` segments each page for the search index while Sphinx reads it (in
+the parallel reader processes) instead of while it writes; `book.parallel_read`
+reads a large batch in one share per process and a small one serially.  A small
+Sphinx project built both ways, the speed-ups on (two processes) and off (one
+process, Sphinx's own search path), must give byte-identical pages and search
+index.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sphinx.application import Sphinx
+
+from book import parallel_read, search
+
+from .conftest import REPO
+
+# Enough pages that the parallel reader takes them in shares, not serially.
+PAGES = parallel_read.SERIAL_BELOW + 20
+
+CONF = """
+extensions = ["myst_parser", "book.search", "book.parallel_read"]
+language = "zh_CN"
+html_search_language = "zh"
+html_theme = "basic"
+myst_enable_extensions = []
+"""
+
+
+def _page(number: int) -> str:
+    # Chinese text, Latin words and acronyms, a heading repeated (docutils files an INFO
+    # message for the duplicate target, which is dropped before writing), a comment and
+    # raw HTML (which the search indexer treats specially).
+    return (
+        f"# 第{number}篇:信用卡逾期 Credit card 催收\n\n"
+        f"欠款人与银行协商还款,APR 与 LPR 不同。本页编号 {number}。\n\n"
+        "## 一、协商\n\n网贷平台催收的合法边界。\n\n"
+        "## 一、协商\n\n重复的小标题。\n\n"
+        "% 一条注释,不进索引\n\n"
+        "<span>原始 HTML 里的分期付款</span>\n" + ("\n参见 {doc}`p001`。\n" if number % 50 == 0 else "")
+        # A reference without its own text takes its target's title only when written.
+    )
+
+
+def _build(root: Path, *, speedups: bool) -> Path:
+    src = root / "src"
+    src.mkdir(parents=True)
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    names = [f"p{number:03d}" for number in range(PAGES)]
+    toctree = "\n".join(names)
+    (src / "index.md").write_text(f"# 目录\n\n```{{toctree}}\n{toctree}\n```\n", encoding="utf-8")
+    for number, name in enumerate(names):
+        (src / f"{name}.md").write_text(_page(number), encoding="utf-8")
+    out = root / "html"
+    app = Sphinx(
+        str(src), str(src), str(out), str(root / "doctrees"), "html",
+        status=None, warning=io.StringIO(), freshenv=True, parallel=2 if speedups else 1,
+    )  # fmt: skip
+    if not speedups:
+        listeners = app.events.listeners["doctree-read"]
+        listeners[:] = [listener for listener in listeners if listener.handler is not search._collect_words]
+    app.build()
+    assert app.statuscode == 0
+    return out
+
+
+def _index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+@pytest.fixture(scope="module")
+def both_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return (
+        _build(tmp_path_factory.mktemp("speedups-on"), speedups=True),
+        _build(tmp_path_factory.mktemp("speedups-off"), speedups=False),
+    )
+
+
+def test_search_index_is_the_one_sphinx_would_build(both_builds: tuple[Path, Path]) -> None:
+    fast, reference = both_builds
+    index = (fast / "searchindex.js").read_text(encoding="utf-8")
+    assert index == (reference / "searchindex.js").read_text(encoding="utf-8")
+    # Not empty, nor equal by accident: the pages' words are in it.
+    terms = _index(fast)["terms"]
+    assert {"催收", "分期付款", "credit", "apr"} <= set(terms)
+
+
+def test_pages_are_the_ones_sphinx_would_write(both_builds: tuple[Path, Path]) -> None:
+    fast, reference = both_builds
+    pages = sorted(p.relative_to(reference) for p in reference.glob("*.html"))
+    assert len(pages) == PAGES + 3  # the pages, index, genindex, search
+    for page in pages:
+        assert (fast / page).read_bytes() == (reference / page).read_bytes(), page
+
+
+def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
+    fast, _ = both_builds
+    assert "注释" not in _index(fast)["terms"]
+
+
+def test_large_reads_go_in_one_interleaved_share_per_process() -> None:
+    docs = [f"d{i}" for i in range(7)]
+    assert parallel_read.shares(docs, 2) == [["d0", "d2", "d4", "d6"], ["d1", "d3", "d5"]]
+    assert parallel_read.shares(docs[:1], 2) == [["d0"]]
+
+
+def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
+    import yaml
+
+    from book.sphinxext import _LibYaml
+
+    notebooks = sorted((REPO / "notebooks").rglob("*.md")) + sorted((REPO / "tests" / "golden").rglob("*.md"))
+    fronts = [re.match(r"---\n(.*?\n)---\n", path.read_text(encoding="utf-8"), re.S) for path in notebooks]
+    assert sum(front is not None for front in fronts) > 10
+    for path, front in zip(notebooks, fronts, strict=True):
+        if front is not None:
+            assert _LibYaml.safe_load(front.group(1)) == yaml.safe_load(front.group(1)), path
+    # What libyaml refuses, PyYAML still reads (here: a tab indenting a literal block).
+    odd = "a: |\n \tb\n"
+    assert _LibYaml.safe_load(odd) == yaml.safe_load(odd) == {"a": "\tb\n"}
