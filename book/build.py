@@ -7,6 +7,7 @@ runs) rather than its command line, because only the function takes
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 
@@ -41,6 +42,10 @@ def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: i
         jobs=jobs or default_jobs(),
     )
     if isinstance(result, BaseException):
+        # When Sphinx fails in its main process while a parallel writer still has a result to
+        # send, nothing reads the pipe, and Python's exit would wait for that writer forever.
+        for child in multiprocessing.active_children():
+            child.terminate()
         print(f"build: failed: {result}", file=sys.stderr)
         return 1
     return int(result or 0)

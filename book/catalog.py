@@ -353,6 +353,11 @@ TABLE_FILES = {"articles": "articles.csv", "tags": "tags.csv", "relations": "rel
 _ID_COLUMNS = {"id", "article_id", "source_id", "target_id"}
 
 
+def table_files(layout: Layout) -> list[Path]:
+    csvs = [layout.data / file for file in TABLE_FILES.values()]
+    return [*csvs, *(path.with_suffix(".parquet") for path in csvs)]
+
+
 def write(layout: Layout, tables: Tables) -> list[Path]:
     """Store the tables as CSV (and Parquet, for analysts' tools); returns the files that changed."""
     changed = []

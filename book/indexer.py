@@ -2,7 +2,8 @@
 
 Only files whose content changes are rewritten, so Sphinx rebuilds only what
 an edit touched.  Generated pages that no longer belong are removed (only
-inside ``notebooks/_index/``, which holds nothing but generated pages).
+inside ``notebooks/_index/``, which holds nothing but generated pages).  When
+nothing changed since the last run, nothing is derived (``book.index_state``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, pages, toc
-from .cache import ScanCache
+from . import index_state
 from .errors import BookError
-from .fsutil import write_if_changed
 from .layout import Layout
-from .tagging import load_vocabulary
 
 
 @dataclass
@@ -29,6 +27,28 @@ class IndexReport:
 
 
 def index(layout: Layout) -> IndexReport:
+    state_file = layout.cache / "index-state.json"
+    notebooks = layout.article_notebooks()
+    inputs = index_state.inputs_digest(layout, notebooks)
+    state = index_state.load(state_file)
+    if index_state.up_to_date(state, layout, inputs):
+        assert state is not None
+        return IndexReport(**state.counts)
+    index_state.forget(state_file)
+    report, outputs = _derive_and_write(layout)
+    if not report.problems:  # a run with problems is repeated, so they are reported again
+        counts = {"articles": report.articles, "stubs": report.stubs, "topics": report.topics}
+        index_state.save(state_file, index_state.record(layout, inputs, outputs, counts))
+    return report
+
+
+def _derive_and_write(layout: Layout) -> tuple[IndexReport, list[Path]]:
+    # Imported here: a book with nothing to index never pays for pandas and jieba.
+    from . import catalog, pages, toc
+    from .cache import ScanCache
+    from .fsutil import write_if_changed
+    from .tagging import load_vocabulary
+
     vocab = load_vocabulary(layout.vocabulary)
     cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     entries, problems = catalog.scan(layout, cache)
@@ -66,4 +86,4 @@ def index(layout: Layout) -> IndexReport:
             if path not in wanted:
                 path.unlink()
                 report.removed.append(path)
-    return report
+    return report, [*wanted, *catalog.table_files(layout)]

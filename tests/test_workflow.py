@@ -143,3 +143,37 @@ def test_index_cache_never_serves_a_stale_notebook(book: Path) -> None:
     shutil.rmtree(book / "_build" / ".book-cache")
     run_book(book, "index")
     assert snapshot(book) == before
+
+
+def test_index_with_nothing_to_do_writes_nothing_and_says_what_the_book_has(book: Path) -> None:
+    first = run_book(book, "index").stdout
+    before = snapshot(book)
+    again = run_book(book, "index").stdout
+    assert snapshot(book) == before
+    # The same counts as the run that did the work, and nothing written.
+    assert again.split(";")[0] == first.split(";")[0] == "index: 1 articles, 8 stubs, 1 topics"
+    assert "0 files written, 0 removed" in again
+
+
+def test_index_restores_generated_files_touched_since_it_last_ran(book: Path) -> None:
+    run_book(book, "index")
+    before = snapshot(book)
+    toc, tags, table = book / "_toc.yml", book / "notebooks" / "_index" / "tags.md", book / "data" / "tags.csv"
+    toc.write_text(toc.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    tags.unlink()
+    table.write_text("", encoding="utf-8")
+    stray = book / "notebooks" / "_index" / "stray.md"
+    stray.write_text("# 不属于这里\n", encoding="utf-8")
+    report = run_book(book, "index").stdout
+    assert "4 files written, 1 removed" in report  # tags.parquet follows tags.csv
+    assert snapshot(book) == before
+
+
+def test_index_follows_a_change_of_vocabulary(book: Path) -> None:
+    run_book(book, "index")
+    vocabulary = book / "data" / "tags.yml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace("stopwords:\n", "stopwords:\n  - 挑战\n"), encoding="utf-8")
+    run_book(book, "index")
+    tags = (book / "data" / "tags.csv").read_text(encoding="utf-8")
+    assert "67202,部门," in tags and "67202,挑战," not in tags

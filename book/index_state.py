@@ -1,0 +1,86 @@
+"""Whether ``index`` has anything to do: what its last run read and wrote.
+
+A build starts with ``index``, and at 10,000 articles a full index costs seconds
+even with the scan cache (it derives every table and page again to find that
+none changed).  So each run records a digest of its inputs (every article
+notebook's size and modification time, the curated vocabulary, this package's
+code) and the size and modification time of every file it wrote.  When the
+inputs are the same and no output was touched, removed or added since, the run
+before already wrote exactly what this one would.  Only an optimisation:
+deleting the record changes no output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fsutil import atomic_write
+from .layout import Layout
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class IndexState:
+    inputs: str
+    outputs: dict[str, list[int]]  # path relative to the book → [mtime_ns, size]
+    counts: dict[str, int]  # what the run reported: articles, stubs, topics
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def inputs_digest(layout: Layout, notebooks: Iterable[Path]) -> str:
+    digest = hashlib.sha256(f"format {FORMAT}\n".encode())
+    for code in sorted(PACKAGE.rglob("*.py")):
+        digest.update(code.relative_to(PACKAGE).as_posix().encode() + b"\0" + code.read_bytes())
+    digest.update(b"\0vocabulary\0" + (layout.vocabulary.read_bytes() if layout.vocabulary.exists() else b""))
+    for path in notebooks:
+        digest.update(f"\0{layout.rel(path)}\0{_stamp(path)}".encode())
+    return digest.hexdigest()
+
+
+def record(layout: Layout, inputs: str, outputs: Iterable[Path], counts: dict[str, int]) -> IndexState:
+    stamps = {layout.rel(path): stamp for path in outputs if (stamp := _stamp(path)) is not None}
+    return IndexState(inputs, stamps, counts)
+
+
+def _generated_pages(layout: Layout) -> set[str]:
+    if not layout.generated.exists():
+        return set()
+    return {layout.rel(path) for path in layout.generated.rglob("*.md")}
+
+
+def up_to_date(state: IndexState | None, layout: Layout, inputs: str) -> bool:
+    """Same inputs, and every output as the last run left it (none edited, removed or added)."""
+    if state is None or state.inputs != inputs:
+        return False
+    if any(_stamp(layout.root / rel) != stamp for rel, stamp in state.outputs.items()):
+        return False
+    return _generated_pages(layout) <= set(state.outputs)
+
+
+def load(path: Path) -> IndexState | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return IndexState(data["inputs"], dict(data["outputs"]), dict(data["counts"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(path: Path, state: IndexState) -> None:
+    atomic_write(path, json.dumps({"inputs": state.inputs, "outputs": state.outputs, "counts": state.counts}))
+
+
+def forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
