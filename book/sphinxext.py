@@ -8,7 +8,8 @@ does not do for a large Chinese book.
   of the book.  Articles are listed on their topic's landing page.
 - **A cheaper Chinese search**, segmented on both cores (``book.search``).
 - **Parallel reading that does not grow with the square of the book**
-  (``book.parallel_read``).
+  (``book.parallel_read``), and **parallel writing that does not wait on the
+  main process** (``book.parallel_write``).
 - **The data notebook is re-read when the tables change**, and
 - **the curated entities are taught to jieba** for the slugs and tags, and
 - **myst-nb reads front matter with libyaml.**
@@ -16,6 +17,7 @@ does not do for a large Chinese book.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import parallel_read, search
+from . import parallel_read, parallel_write, search
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
@@ -71,6 +73,19 @@ def _read_front_matter_with_libyaml() -> None:
 
     if getattr(yaml, "CSafeLoader", None) is not None:
         myst_nb.core.read.yaml = _LibYaml()  # type: ignore[assignment]
+
+
+def _freeze_heap(*args: Any) -> None:
+    """Move every object alive now out of the garbage collector's sight.
+
+    While writing, the main process unpickles every page's doctree; each is full
+    of reference cycles, so the collector runs often, and each full collection
+    walks the whole heap, which at 10,000 articles holds a 117 MB environment.
+    Unpickling the doctrees of 10,000 articles took 24 s next to that environment,
+    6 s without it and 10 s with it frozen.  What is alive when reading starts
+    and when it ends (the environment, the modules) stays alive all build."""
+    gc.collect()
+    gc.freeze()
 
 
 def _load_vocabulary(app: Sphinx) -> None:
@@ -171,6 +186,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _escape_page_title, priority=900)
     _read_front_matter_with_libyaml()
+    app.connect("env-before-read-docs", _freeze_heap)
+    app.connect("env-updated", _freeze_heap)
     search.setup(app)
     parallel_read.setup(app)
+    parallel_write.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
