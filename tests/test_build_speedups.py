@@ -2,10 +2,11 @@
 
 `book.search` segments each page for the search index while Sphinx reads it (in
 the parallel reader processes) instead of while it writes; `book.parallel_read`
-reads a large batch in one share per process and a small one serially.  A small
-Sphinx project built both ways, the speed-ups on (two processes) and off (one
-process, Sphinx's own search path), must give byte-identical pages and search
-index.
+reads a large batch in one share per process and a small one serially;
+`book.parallel_write` resolves, indexes and writes pages in the forked writers
+and merges their index entries and images.  A small Sphinx project built both
+ways, the speed-ups on (two processes) and off (one process, Sphinx's own
+path), must give byte-identical pages, search index and images.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .conftest import REPO
 PAGES = parallel_read.SERIAL_BELOW + 20
 
 CONF = """
-extensions = ["myst_parser", "book.search", "book.parallel_read"]
+extensions = ["myst_parser", "book.search", "book.parallel_read", "book.parallel_write"]
 language = "zh_CN"
 html_search_language = "zh"
 html_theme = "basic"
@@ -34,19 +35,32 @@ myst_enable_extensions = []
 """
 
 
+# A 1×1 PNG; a byte appended after IEND makes each copy a distinct file.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
 def _page(number: int) -> str:
     # Chinese text, Latin words and acronyms, a heading repeated (docutils files an INFO
     # message for the duplicate target, which is dropped before writing), a comment and
     # raw HTML (which the search indexer treats specially).
-    return (
+    text = (
         f"# 第{number}篇:信用卡逾期 Credit card 催收\n\n"
         f"欠款人与银行协商还款,APR 与 LPR 不同。本页编号 {number}。\n\n"
         "## 一、协商\n\n网贷平台催收的合法边界。\n\n"
         "## 一、协商\n\n重复的小标题。\n\n"
         "% 一条注释,不进索引\n\n"
-        "<span>原始 HTML 里的分期付款</span>\n" + ("\n参见 {doc}`p001`。\n" if number % 50 == 0 else "")
-        # A reference without its own text takes its target's title only when written.
+        "<span>原始 HTML 里的分期付款</span>\n"
     )
+    if number % 50 == 0:
+        # A reference without its own text takes its target's title only when written.
+        text += "\n参见 {doc}`p001`。\n"
+    if number % 40 == 7:
+        # Images are noted while writing; those of pages written in a fork must still be copied.
+        text += f"\n![图{number}](pic{number % 3}.png)\n"
+    return text
 
 
 def _build(root: Path, *, speedups: bool) -> Path:
@@ -56,6 +70,8 @@ def _build(root: Path, *, speedups: bool) -> Path:
     names = [f"p{number:03d}" for number in range(PAGES)]
     toctree = "\n".join(names)
     (src / "index.md").write_text(f"# 目录\n\n```{{toctree}}\n{toctree}\n```\n", encoding="utf-8")
+    for image in range(3):
+        (src / f"pic{image}.png").write_bytes(PNG + bytes([image]))
     for number, name in enumerate(names):
         (src / f"{name}.md").write_text(_page(number), encoding="utf-8")
     out = root / "html"
@@ -99,6 +115,13 @@ def test_pages_are_the_ones_sphinx_would_write(both_builds: tuple[Path, Path]) -
     assert len(pages) == PAGES + 3  # the pages, index, genindex, search
     for page in pages:
         assert (fast / page).read_bytes() == (reference / page).read_bytes(), page
+
+
+def test_images_of_every_page_are_copied(both_builds: tuple[Path, Path]) -> None:
+    fast, reference = both_builds
+    images = sorted(p.name for p in (reference / "_images").iterdir())
+    assert len(images) == 3
+    assert sorted(p.name for p in (fast / "_images").iterdir()) == images
 
 
 def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
