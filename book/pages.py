@@ -56,9 +56,18 @@ def _topic_paths(keys: list[tuple[tuple[str, ...], str]]) -> dict[tuple[tuple[st
     return paths
 
 
+def _relative(target: str, here: str) -> str:
+    """``os.path.relpath(target, dirname(here))`` for the book's relative POSIX paths, without
+    its normalising and cwd lookups: tag and topic pages make 80,000 links at 10,000 articles."""
+    to, base = target.split("/"), here.split("/")[:-1]
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:])
+
+
 def _link(title: str, target: str, here: str) -> str:
-    rel = os.path.relpath(target, os.path.dirname(here))
-    return f"[{escape(title)}]({link_destination(rel)})"
+    return f"[{escape(title)}]({link_destination(_relative(target, here))})"
 
 
 def topics(entries: list[Entry], stubs: dict[str, Stub]) -> list[Topic]:
@@ -149,7 +158,7 @@ def tag_pages(tables: Tables, by_id: dict[str, Entry]) -> dict[str, str]:
         here = paths[tag]
         lines = ["---", "orphan: true", "---", "", GENERATED_NOTE, "", f"# 标签:{escape(tag)}", ""]
         lines += [
-            f"{len(ids)} 篇文章。[全部标签]({link_destination(os.path.relpath(TAGS_INDEX, os.path.dirname(here)))})",
+            f"{len(ids)} 篇文章。[全部标签]({link_destination(_relative(TAGS_INDEX, here))})",
             "",
         ]
         lines += [f"- {_link(by_id[i].title, by_id[i].path, here)}" for i in ids if i in by_id]

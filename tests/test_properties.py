@@ -25,6 +25,7 @@ import csv
 import dataclasses
 import html
 import io
+import os
 import random
 import re
 import string
@@ -43,7 +44,7 @@ from hypothesis import strategies as st
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_parser.parsers.docutils_ import Parser
 
-from book import charts, notebook
+from book import charts, notebook, pages
 from book.escape import escape, link_destination
 from book.model import Article, Block, Related
 from book.readers import headings
@@ -737,3 +738,12 @@ def test_page_titles_are_not_html(built: Built) -> None:
             assert not handlers, f"{where}: <{element.name}> has {handlers}"
         for script in soup.find_all("script"):
             assert "alert(" not in script.get_text(), f"{where}: article text became a script: {script}"
+
+
+_SEGMENT = st.sampled_from(["notebooks", "_index", "tags", "topics", "jinrong-zhaiwu", "a", "b"])
+
+
+@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4), st.sampled_from(["67202.md", "cuishou.md"]))
+def test_links_between_pages_are_what_relpath_gives(target_dirs: list[str], here_dirs: list[str], name: str) -> None:
+    target, here = "/".join([*target_dirs, name]), "/".join([*here_dirs, "page.md"])
+    assert pages._relative(target, here) == os.path.relpath(target, os.path.dirname(here) or ".")
