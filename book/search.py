@@ -15,6 +15,7 @@ search is for articles and topics.
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,11 +29,18 @@ UNSEARCHED_PREFIXES = ("notebooks/_index/stubs/", "notebooks/_index/tags", "note
 WORDS_ATTRIBUTE = "book_search_words"
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _segment(text: str) -> tuple[str, ...]:
+    # Pages repeat much of their text (the copyright notice, 小编导语, related titles):
+    # a third of the Chinese text of the sample corpus, so segment each text once.
+    return tuple(jieba.cut_for_search(text, HMM=False))
+
+
 class SearchChinese(zh.SearchChinese):
     """Sphinx's Chinese search language, minus its two hot spots (see the module doc)."""
 
     def split(self, input: str) -> list[str]:
-        chinese = list(jieba.cut_for_search(input, HMM=False))
+        chinese = list(_segment(input))
         latin = [term.strip() for term in self.latin1_letters.findall(input)]
         return chinese + latin
 
@@ -104,6 +112,7 @@ def _stored_words(doctree: nodes.document) -> WordStore | None:
 
 
 def _builder_inited(app: Sphinx) -> None:
+    _segment.cache_clear()  # the vocabulary may have taught jieba new words
     builder = app.builder
     if builder.format != "html" or not hasattr(builder, "index_page"):
         return
