@@ -13,50 +13,82 @@ share gets a like mix of articles and generated pages, all forked before any
 merge (each pickle then holds one share); a small read (an edit, an added
 article) is done serially, which costs less than forking and pickling the
 environment at all.
+
+Pages that execute code (the data notebook) are read by the main process, which
+otherwise only waits for the shares: their kernel then runs beside the readers
+instead of making one share seconds longer than the other.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-import sphinx.builders
 from sphinx.application import Sphinx
+from sphinx.locale import __
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks
 
 # Below this many pages, reading them serially (about 16 ms a page) costs less
 # than pickling a large book's environment back from each worker.
 SERIAL_BELOW = 200
 
 
-def shares(docnames: Sequence[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
-    """One interleaved share of ``docnames`` per process (same signature as ``make_chunks``)."""
+def shares(docnames: Sequence[str], nproc: int) -> list[list[str]]:
+    """One interleaved share of ``docnames`` per process."""
     return [list(docnames[i::nproc]) for i in range(nproc) if docnames[i::nproc]]
 
 
-@contextlib.contextmanager
-def _chunked_by(function: Any) -> Iterator[None]:
-    saved = sphinx.builders.make_chunks
-    sphinx.builders.make_chunks = function
-    try:
-        yield
-    finally:
-        sphinx.builders.make_chunks = saved
+def read_in_shares(builder: Any, docnames: list[str], nproc: int, in_main: Collection[str] = ()) -> None:
+    """Sphinx 7.4's ``Builder._read_parallel`` with one share per process, and the pages
+    of ``in_main`` read by the main process while the shares are read."""
+    env, events, app = builder.env, builder.events, builder.app
+    # Like Sphinx: clear every outdated page at once, before forking.
+    for docname in docnames:
+        events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+    here = [d for d in docnames if d in in_main]
+    parts = shares([d for d in docnames if d not in in_main], nproc)
+    progress = status_iterator(parts + [here], __("reading sources... "), "purple", len(parts) + 1, app.verbosity)
+
+    def read_process(docs: list[str]) -> bytes:
+        import pickle
+
+        env.app = app
+        for docname in docs:
+            builder.read_doc(docname, _cache=False)
+        return pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
+
+    def merge(docs: list[str], otherenv: bytes) -> None:
+        import pickle
+
+        env.merge_info_from(docs, pickle.loads(otherenv), app)
+        next(progress)
+
+    tasks = ParallelTasks(nproc)
+    for part in parts:
+        tasks.add_task(read_process, part, merge)
+    for docname in here:
+        builder.read_doc(docname)
+    next(progress)
+    tasks.join()
 
 
 def _builder_inited(app: Sphinx) -> None:
     builder = app.builder
-    read_parallel = builder._read_parallel
+    in_main = set(app.config.book_read_in_main)
 
     def read(docnames: list[str], nproc: int) -> None:
         if len(docnames) < SERIAL_BELOW:
             builder._read_serial(docnames)
-            return
-        with _chunked_by(shares):
-            read_parallel(docnames, nproc)
+        else:
+            read_in_shares(builder, docnames, nproc, in_main)
 
     builder._read_parallel = read
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Pages that execute code, read by the main process (docnames; ``_config.yml`` names the data notebook).
+    app.add_config_value("book_read_in_main", [], "", types=[list])
     app.connect("builder-inited", _builder_inited)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

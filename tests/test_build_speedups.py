@@ -32,6 +32,7 @@ language = "zh_CN"
 html_search_language = "zh"
 html_theme = "basic"
 myst_enable_extensions = []
+book_read_in_main = ["p005", "p150"]
 """
 
 
