@@ -29,6 +29,8 @@ from sphinx.locale import __
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
+from . import sphinx_internals
+
 # Below this many pages, reading them serially (about 16 ms a page) costs less
 # than pickling a large book's environment back from each worker.
 SERIAL_BELOW = 200
@@ -75,6 +77,8 @@ def read_in_shares(builder: Any, docnames: list[str], nproc: int, in_main: Colle
 
 
 def _builder_inited(app: Sphinx) -> None:
+    if not sphinx_internals.known():
+        return
     builder = app.builder
     in_main = set(app.config.book_read_in_main)
 

@@ -25,6 +25,8 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
+from . import sphinx_internals
+
 logger = logging.getLogger(__name__)
 
 # The search index's per-page tables (IndexBuilder, Sphinx 7.4); its two word → pages
@@ -99,7 +101,7 @@ def write_in_workers(builder: Any, docnames: Sequence[str], nproc: int) -> None:
 
 def _builder_inited(app: Sphinx) -> None:
     builder = app.builder
-    if builder.format != "html" or not hasattr(builder, "write_doc_serialized"):
+    if not sphinx_internals.known() or builder.format != "html" or not hasattr(builder, "write_doc_serialized"):
         return
     # Sphinx passes cores - 1 (its main process is busy); ours is not, so use them all.
     builder._write_parallel = lambda docnames, nproc: write_in_workers(builder, docnames, app.parallel)

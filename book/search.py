@@ -25,6 +25,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.search import IndexBuilder, WordStore, zh
 
+from . import sphinx_internals
+
 UNSEARCHED_PREFIXES = ("notebooks/_index/stubs/", "notebooks/_index/tags", "notebooks/data", "genindex")
 WORDS_ATTRIBUTE = "book_search_words"
 
@@ -76,7 +78,7 @@ def _collect_words(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: segment the page now, in the reader process (see the module doc)."""
     global _language
     docname = app.env.docname
-    if not (_searching(app) and searchable(docname) and _text_is_final(doctree)):
+    if not (sphinx_internals.known() and _searching(app) and searchable(docname) and _text_is_final(doctree)):
         return
     if _language is None:
         _language = SearchChinese(app.config.html_search_options)
