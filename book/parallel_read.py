@@ -21,6 +21,7 @@ instead of making one share seconds longer than the other.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -54,16 +55,12 @@ def read_in_shares(builder: Any, docnames: list[str], nproc: int, in_main: Colle
     progress = status_iterator(parts + [here], __("reading sources... "), "purple", len(parts) + 1, app.verbosity)
 
     def read_process(docs: list[str]) -> bytes:
-        import pickle
-
         env.app = app
         for docname in docs:
             builder.read_doc(docname, _cache=False)
         return pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
 
     def merge(docs: list[str], otherenv: bytes) -> None:
-        import pickle
-
         env.merge_info_from(docs, pickle.loads(otherenv), app)
         next(progress)
 

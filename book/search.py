@@ -5,11 +5,12 @@ every Latin word seen so far (for each word it stems) and in jieba's HMM; ours
 segments with jieba's dictionary (which knows the curated entities) and stems
 only Latin words.
 
-Sphinx feeds its search index while writing, in the main process, one page
+Sphinx feeds its search index while writing, in its main process, one page
 after another: at 1,000 articles jieba alone took 10 s of a 56 s main process
-(py-spy).  So each searchable page is segmented when it is read, in Sphinx's
+(py-spy).  So each searchable page is segmented when it is read, in the
 parallel reader processes, and its words travel with its doctree; the indexer
-then only files them.  Generated pages (stubs, tags, data) are not indexed:
+then only files them (``book.parallel_write`` also moves that filing to the
+writers).  Generated pages (stubs, tags, data) are not indexed:
 search is for articles and topics.
 """
 
