@@ -123,9 +123,13 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def libyaml_emits_alike(value: Any) -> bool:
+    """Whether libyaml's emitter writes ``value`` as PyYAML's would (see ``_LIBYAML_SAFE``)."""
+    return bool(yaml.__with_libyaml__) and not any(_LIBYAML_SAFE.search(s) for s in _strings(value))
+
+
 def writes(article: Article, fast_yaml: bool = True) -> str:
-    if fast_yaml and any(_LIBYAML_SAFE.search(s) for s in _strings(metadata(article))):
-        fast_yaml = False
+    fast_yaml = fast_yaml and libyaml_emits_alike(metadata(article))
     with _libyaml_emitter() if fast_yaml else contextlib.nullcontext():
         text = jupytext.writes(to_notebook(article), fmt=FORMAT)
     if text.count(_PENDING) != 1:  # pragma: no cover - guards the format, not the input
