@@ -164,13 +164,16 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def scan(layout: Layout, cache: ScanCache | None = None) -> tuple[list[Entry], list[BookError]]:
-    """Every article notebook, in path order, plus a problem for each that cannot be read.
+def scan(
+    layout: Layout, cache: ScanCache | None = None, notebooks: list[Path] | None = None
+) -> tuple[list[Entry], list[BookError]]:
+    """Every article notebook (or those given), in path order, plus a problem for each that
+    cannot be read.
 
     With a cache, notebooks unchanged since the last scan are not read again."""
     entries: list[Entry] = []
     problems: list[BookError] = []
-    for path in layout.article_notebooks():
+    for path in layout.article_notebooks() if notebooks is None else notebooks:
         rel = layout.rel(path)
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
@@ -338,7 +341,8 @@ def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:
         shared: Counter[str] = Counter()
         for tag in tags:
             if len(postings[tag]) <= limit:
-                shared.update(other for other in postings[tag] if other != article_id)
+                shared.update(postings[tag])  # a list counts in C; a filtering generator did not
+        del shared[article_id]
         scored = [
             (round(n / len(tags | tags_of[other]), 4), other) for other, n in shared.items() if n >= SHARED_TAGS_MIN
         ]

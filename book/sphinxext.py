@@ -88,6 +88,34 @@ def _freeze_heap(*args: Any) -> None:
     gc.freeze()
 
 
+# Front-matter keys that Sphinx keeps in its environment for every page although no
+# page shows them: the article record (related excerpts and all) and jupytext's
+# settings.  They were half of the 117 MB environment of a 10,000-article book,
+# which every build loads and saves again.  The notebooks keep them.
+UNSHOWN_FRONT_MATTER = ("article", "jupytext")
+
+
+def _drop_unshown_front_matter(app: Sphinx, doctree: Any) -> None:
+    metadata = app.env.metadata.get(app.env.docname)
+    if metadata:
+        for key in UNSHOWN_FRONT_MATTER:
+            metadata.pop(key, None)
+
+
+def _collect_nothing_while_loading(app: Sphinx, config: Any) -> None:
+    """``config-inited`` comes just before Sphinx unpickles the environment of the last build.
+    Unpickling builds millions of objects and no garbage; the collector, which walks the
+    growing heap again and again meanwhile, made the 58 MB environment of a 10,000-article
+    book take 3.8 s to load instead of 0.7 s."""
+    gc.disable()
+
+
+def _collect_again(app: Sphinx) -> None:
+    """``builder-inited``: the environment is loaded (and stays alive all build)."""
+    gc.freeze()
+    gc.enable()
+
+
 def _load_vocabulary(app: Sphinx) -> None:
     from .tagging import load_vocabulary
 
@@ -189,8 +217,12 @@ def _cheap_sidebar_check(app: Sphinx, pagename: str, templatename: str, context:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _allow_parallel_build)
+    app.connect("config-inited", _collect_nothing_while_loading)
+    app.connect("builder-inited", _collect_again, priority=0)
     app.connect("builder-inited", _load_vocabulary)
     app.connect("source-read", _note_data_dependencies)
+    # After Sphinx's metadata collector (priority 500) has copied the front matter.
+    app.connect("doctree-read", _drop_unshown_front_matter, priority=800)
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _escape_page_title, priority=900)
     app.connect("html-page-context", _cheap_sidebar_check, priority=900)

@@ -11,6 +11,7 @@ path), must give byte-identical pages, search index and images.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -166,3 +167,24 @@ def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
     # What libyaml refuses, PyYAML still reads (here: a tab indenting a literal block).
     odd = "a: |\n \tb\n"
     assert _LibYaml.safe_load(odd) == yaml.safe_load(odd) == {"a": "\tb\n"}
+
+
+def test_the_collector_is_off_only_while_sphinx_loads_its_environment() -> None:
+    """Sphinx emits ``config-inited`` just before it unpickles the last build's environment and
+    ``builder-inited`` just after; the collector must be off in between and on again after."""
+    from unittest import mock
+
+    from book import sphinxext
+
+    app = mock.MagicMock()
+    sphinxext.setup(app)
+    handlers = {(call.args[0], call.args[1]) for call in app.connect.call_args_list}
+    assert ("config-inited", sphinxext._collect_nothing_while_loading) in handlers
+    assert ("builder-inited", sphinxext._collect_again) in handlers
+    try:
+        sphinxext._collect_nothing_while_loading(app, app.config)
+        assert not gc.isenabled()
+        sphinxext._collect_again(app)
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -124,3 +124,15 @@ def test_data_page_shows_three_tables_and_charts(site: Path) -> None:
 
 def test_site_is_in_chinese(site: Path) -> None:
     assert page(site, SEED_PAGE).html["lang"].startswith("zh")
+
+
+def test_sphinx_environment_does_not_carry_article_records(sample_book: Path) -> None:
+    """Every build loads and saves Sphinx's environment; the article record in each page's
+    front matter (related excerpts and all) would be half of it, and no page shows it."""
+    import pickle
+
+    env = pickle.loads((sample_book / "_build" / ".doctrees" / "environment.pickle").read_bytes())
+    seed_doc = "notebooks/jinrong-zhaiwu/67202"
+    assert seed_doc in env.all_docs
+    assert "article" not in env.metadata[seed_doc] and "jupytext" not in env.metadata[seed_doc]
+    assert env.metadata[seed_doc]["kernelspec"]["name"] == "python3"  # what the theme reads stays
