@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -26,7 +27,7 @@ from .fsutil import atomic_write_bytes, write_if_changed
 from .layout import Layout, find_root
 from .notebook import Page, split_front_matter
 from .slug import title_key
-from .tagging import KeywordModel, Vocabulary, term_frequencies
+from .tagging import KeywordModel, Vocabulary, load_dictionary, term_frequencies
 
 ARTICLE_COLUMNS = [
     "id",
@@ -249,17 +250,48 @@ def stub_path(stub_id: str) -> str:
     return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"
 
 
-def term_frequencies_of(entries: list[Entry], vocab: Vocabulary, cache: ScanCache | None = None) -> list[Counter[str]]:
-    """Each entry's keyword counts (jieba), from the cache where the notebook is unchanged."""
-    tfs = []
-    for e in entries:
-        tf = cache.tf(e.path, e) if cache is not None else None
-        if tf is None:
-            tf = term_frequencies(e.about_texts(), vocab)
-            if cache is not None:
-                cache.put_tf(e.path, e, tf)
-        tfs.append(tf)
-    return tfs
+# Below this many notebooks to segment, forking a second process costs more than it saves.
+PARALLEL_TF_FROM = 200
+
+
+def term_frequencies_of(
+    entries: list[Entry], vocab: Vocabulary, cache: ScanCache | None = None, jobs: int = 1
+) -> list[Counter[str]]:
+    """Each entry's keyword counts (jieba), from the cache where the notebook is unchanged.
+
+    With ``jobs`` > 1 the missing ones are counted on that many processes, forked so that
+    they share jieba's dictionary and the curated words (a fresh index of 1,000 articles
+    spent 1.2 s here on one core)."""
+    tfs: list[Counter[str] | None] = [cache.tf(e.path, e) if cache is not None else None for e in entries]
+    missing = [i for i, tf in enumerate(tfs) if tf is None]
+    texts = [entries[i].about_texts() for i in missing]
+    if jobs > 1 and len(missing) >= PARALLEL_TF_FROM and hasattr(os, "fork"):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        load_dictionary()
+        _counting_vocabulary[0] = vocab
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            counted = list(pool.map(_count_terms, texts, chunksize=max(1, len(texts) // (4 * jobs))))
+        _counting_vocabulary[0] = None
+    else:
+        counted = [term_frequencies(t, vocab) for t in texts]
+    for i, tf in zip(missing, counted, strict=True):
+        tfs[i] = tf
+        if cache is not None:
+            cache.put_tf(entries[i].path, entries[i], tf)
+    return [tf for tf in tfs if tf is not None]
+
+
+# The vocabulary the forked counting processes inherit (a module global, not an argument,
+# so it is not pickled once per task).
+_counting_vocabulary: list[Vocabulary | None] = [None]
+
+
+def _count_terms(texts: list[str]) -> Counter[str]:
+    vocab = _counting_vocabulary[0]
+    assert vocab is not None
+    return term_frequencies(texts, vocab)
 
 
 def derive(

@@ -52,6 +52,7 @@ def index(layout: Layout) -> IndexReport:
 def _derive_and_write(layout: Layout, notebooks: list[Path]) -> tuple[IndexReport, list[Path]]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
     from . import catalog, pages, toc
+    from .build import default_jobs
     from .cache import ScanCache
     from .fsutil import write_if_changed
     from .tagging import load_vocabulary
@@ -60,7 +61,8 @@ def _derive_and_write(layout: Layout, notebooks: list[Path]) -> tuple[IndexRepor
     cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     entries, problems = catalog.scan(layout, cache, notebooks)
     stubs = catalog.stubs_for(entries, vocab)
-    tables = catalog.derive(entries, vocab, catalog.term_frequencies_of(entries, vocab, cache), stubs)
+    tfs = catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs())
+    tables = catalog.derive(entries, vocab, tfs, stubs)
     cache.save()
     report = IndexReport(articles=len(entries), problems=problems)
     report.changed += catalog.write(layout, tables)

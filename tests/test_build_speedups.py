@@ -188,3 +188,27 @@ def test_the_collector_is_off_only_while_sphinx_loads_its_environment() -> None:
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_myst_parser_default_documents_are_built_as_before_but_once() -> None:
+    """The shortcut for myst-parser's throw-away default documents gives each caller a document
+    with the same default settings as before, and its own copy of them."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser as RSTParser
+    from myst_parser.mdit_to_docutils import base
+
+    from book import sphinxext
+
+    sphinxext._cheap_default_documents()
+    assert base.make_document is sphinxext.make_document
+    first, second = base.make_document(), base.make_document("page.md")
+    fresh = get_default_settings(RSTParser)
+    for document in (first, second):
+        assert {k: repr(v) for k, v in vars(document.settings).items()} == {
+            k: repr(v) for k, v in vars(fresh).items()
+        }
+    assert second["source"] == "page.md"
+    assert first.settings is not second.settings
+    assert first.settings.record_dependencies is not second.settings.record_dependencies
+    first.settings.report_level = 5
+    assert base.make_document().settings.report_level == fresh.report_level
