@@ -14,6 +14,7 @@ was seen in captures; add one with an example when a new kind of hole turns up.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,7 @@ def own_text(body: str) -> str:
     lines = body.split("\n")
     part = ""
     for i, line in enumerate(lines):
-        m = _CELL_BREAK.match(line)
+        m = _CELL_BREAK.match(line) if line.startswith("+++") else None
         if m:
             try:
                 part = str(json.loads(m.group(1) or "{}").get("part", ""))
@@ -129,6 +130,14 @@ def _blank(value: object) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
 
 
+def _no_number_or_zero(value: object) -> bool:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+    return math.isnan(number) or int(number) == 0
+
+
 def _stub_section(body: str, stub_id: str, skipped: int) -> tuple[str, int]:
     """Stubs share pages (one section each, opened by its label): keep this stub's section,
     with the number of lines before it so reported line numbers stay right."""
@@ -149,7 +158,9 @@ def quality_table(articles: pd.DataFrame, root: Path) -> pd.DataFrame:
     """
     rows: list[tuple[str, str, str, str]] = []
     stub_flags = is_stub(articles)
-    for (_, article), stub in zip(articles.iterrows(), stub_flags, strict=True):
+    # Stubs share pages (256 at most), so a page is read once, not once per stub on it.
+    bodies: dict[str, tuple[str, int] | OSError] = {}
+    for article, stub in zip(articles.to_dict("records"), stub_flags, strict=True):
         aid, title = str(article.get("id", "")), str(article.get("title", "") or "")
 
         def add(problem: str, detail: str, aid: str = aid, title: str = title) -> None:
@@ -159,13 +170,16 @@ def quality_table(articles: pd.DataFrame, root: Path) -> pd.DataFrame:
         if _blank(path):
             add(NO_FILE, "目录中没有 path")
         else:
-            file = Path(root) / str(path)
-            try:
-                text = file.read_text(encoding="utf-8")
-            except OSError as e:
-                add(NO_FILE, f"{path}: {e.strerror or e}")
+            if str(path) not in bodies:
+                try:
+                    bodies[str(path)] = strip_front_matter((Path(root) / str(path)).read_text(encoding="utf-8"))
+                except OSError as e:
+                    bodies[str(path)] = e
+            read = bodies[str(path)]
+            if isinstance(read, OSError):
+                add(NO_FILE, f"{path}: {read.strerror or read}")
             else:
-                body, skipped = strip_front_matter(text)
+                body, skipped = read
                 if stub:
                     body, skipped = _stub_section(body, aid, skipped)
                 for what, line, snippet in find_holes(own_text(body), skipped + 1):
@@ -177,7 +191,6 @@ def quality_table(articles: pd.DataFrame, root: Path) -> pd.DataFrame:
             add(NO_DATE, "原文没有发布日期")
         if _blank(article.get("author")):
             add(NO_AUTHOR, "原文没有作者")
-        sections = pd.to_numeric(pd.Series([article.get("sections")]), errors="coerce").iloc[0]
-        if pd.isna(sections) or int(sections) == 0:
+        if _no_number_or_zero(article.get("sections")):
             add(NO_SECTIONS, "正文没有识别出小节标题")
     return pd.DataFrame(rows, columns=COLUMNS)
