@@ -79,12 +79,15 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 rc = subprocess.call(sys.argv[2:])
 with open(sys.argv[1], "w") as f:
-    f.write("%.2f %d\n" % (time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    f.write("%.2f %.2f %.2f %d\n" % (time.perf_counter() - start, usage.ru_utime, usage.ru_stime, usage.ru_maxrss))
 sys.exit(rc)
 """
 
 METHOD = {
     "wall_s": "wall-clock seconds of the whole command (time.perf_counter around the subprocess)",
+    "cpu_s": "user + system CPU seconds of the command and every process it waited for (GNU time %U + %S); "
+    "unlike wall time it does not count waiting, but it does count the work of every core",
     "peak_rss_kb": (
         "peak resident set size of the command's process tree in KiB: GNU time's %M, i.e. ru_maxrss from "
         "wait4(): the largest RSS any single process of the tree reached (the command and every descendant "
@@ -121,6 +124,7 @@ class Run:
     stdout: str = field(repr=False, default="")
     stderr: str = field(repr=False, default="")
     log: str = ""
+    cpu_s: float | None = None  # user + system CPU seconds of the whole process tree
 
     @property
     def ok(self) -> bool:
@@ -131,6 +135,7 @@ class Run:
             "argv": " ".join(self.argv),
             "rc": self.rc,
             "wall_s": round(self.wall_s, 3),
+            "cpu_s": None if self.cpu_s is None else round(self.cpu_s, 2),
             "peak_rss_kb": self.peak_rss_kb,
             "tree_rss_sum_peak_kb": self.tree_rss_sum_peak_kb,
             "load_before": self.load_before,
@@ -216,7 +221,7 @@ class Runner:
     @property
     def rss_method(self) -> str:
         if self.use_time:
-            return f"{TIME_BIN} -f '%e %M' (ru_maxrss from wait4)"
+            return f"{TIME_BIN} -f '%e %U %S %M' (ru_maxrss and CPU times from wait4)"
         return "getrusage(RUSAGE_CHILDREN).ru_maxrss in a wrapper process per command"
 
     def __call__(self, name: str, argv: list[str], cwd: Path) -> Run:
@@ -224,7 +229,7 @@ class Runner:
         stem = self.logs / f"{self.count:02d}-{name}"
         timing = stem.with_suffix(".time")
         if self.use_time:
-            cmd = [TIME_BIN, "-f", "%e %M", "-o", str(timing), *argv]
+            cmd = [TIME_BIN, "-f", "%e %U %S %M", "-o", str(timing), *argv]
         else:
             cmd = [PYTHON, "-c", RUSAGE_WRAPPER, str(timing), *argv]
         load = loadavg()
@@ -246,16 +251,17 @@ class Runner:
                 rc = None
             wall = time.perf_counter() - started
             tree_peak = sampler.stop()
-        peak = None
+        peak = cpu = None
         try:
             # GNU time prefixes "Command exited with non-zero status N" on failure: the figures are last.
             fields = timing.read_text().split()
             peak = int(float(fields[-1]))
+            cpu = float(fields[-3]) + float(fields[-2])
         except (OSError, ValueError, IndexError):
             pass
         stdout = RE_ANSI.sub("", out_path.read_text(encoding="utf-8", errors="replace"))
         stderr = RE_ANSI.sub("", err_path.read_text(encoding="utf-8", errors="replace"))
-        run = Run(name, argv, rc, wall, peak, tree_peak, load, stdout, stderr, str(stem.relative_to(REPO)))
+        run = Run(name, argv, rc, wall, peak, tree_peak, load, stdout, stderr, str(stem.relative_to(REPO)), cpu)
         status = "ok" if run.ok else ("TIMEOUT" if rc is None else f"FAILED rc={rc}")
         rss = f"{peak / 1024:.0f} MiB" if peak else "?"
         print(f"  {name:<22} {wall:8.1f} s  {rss:>9}  {status}", flush=True)
@@ -526,6 +532,8 @@ class Bench:
             steps["build_full"].update(
                 wall_s=round(statistics.median(walls), 3),
                 runs_wall_s=[round(w, 3) for w in walls],
+                runs_cpu_s=[None if r.cpu_s is None else round(r.cpu_s, 2) for r in repeats],
+                cpu_s=statistics.median(r.cpu_s for r in repeats) if all(r.cpu_s for r in repeats) else None,
                 peak_rss_kb=max((r.peak_rss_kb for r in repeats if r.peak_rss_kb is not None), default=None),
             )
         steps["build_full"]["docs_read"] = docs_read(full)
@@ -805,6 +813,7 @@ def our_rows(r: dict[str, Any]) -> list[tuple[str, str, str | None]]:
             fmt_s(None if per_art_ms is None else per_art_ms * 1000),
             "build_full_time_per_article",
         ),
+        ("full build CPU, all processes (s)", fmt_s(full.get("cpu_s")), None),
         ("full build peak RSS (MiB)", fmt_mib(full.get("peak_rss_kb")), "build_full_peak_rss"),
         ("full build tree RSS sum, sampled (MiB)", fmt_mib(full.get("tree_rss_sum_peak_kb")), None),
         (
@@ -849,6 +858,7 @@ def yard_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("full build from clean (s)", fmt_s(full.get("wall_s")) + ok_mark(full)),
         ("full build per article (ms)", fmt_s(None if per_art is None else per_art * 1000)),
+        ("full build CPU, all processes (s)", fmt_s(full.get("cpu_s"))),
         ("full build peak RSS (MiB)", fmt_mib(full.get("peak_rss_kb"))),
         ("no-op rebuild (s) [pages read]", f"{fmt_s(noop.get('wall_s'))} [{noop.get('docs_read')}]"),
         (

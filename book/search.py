@@ -134,7 +134,20 @@ def _builder_inited(app: Sphinx) -> None:
     builder.index_page = index_searchable_pages
 
 
+_sphinx_prune = IndexBuilder.prune
+
+
+def _prune(self: IndexBuilder, docnames: Any) -> None:
+    """Sphinx's ``IndexBuilder.prune`` with the pages to keep as a set.  Sphinx passes the
+    environment's ``all_docs`` (a dict), and ``set.intersection_update`` then builds a set of
+    every page once per indexed word: 0.9 s per call at 10,000 articles, called twice per
+    build.  The same intersection, with one set built once."""
+    _sphinx_prune(self, docnames if isinstance(docnames, (set, frozenset)) else set(docnames))
+
+
 def setup(app: Sphinx) -> None:
+    if sphinx_internals.known():
+        IndexBuilder.prune = _prune  # type: ignore[method-assign]
     app.add_search_language(SearchChinese)
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", _collect_words)

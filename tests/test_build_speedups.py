@@ -15,6 +15,7 @@ import gc
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,13 @@ def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
     for path, front in zip(notebooks, fronts, strict=True):
         if front is not None:
             assert _LibYaml.safe_load(front.group(1)) == yaml.safe_load(front.group(1)), path
+    # The second load of one text (myst-nb loads each front matter twice) is the same data,
+    # and the caller's own: changing what the first load returned does not reach it.
+    text = fronts[0].group(1) if fronts[0] is not None else next(f.group(1) for f in fronts if f)
+    first = _LibYaml.safe_load(text)
+    first["changed by the caller"] = True
+    second = _LibYaml.safe_load(text)
+    assert second == yaml.safe_load(text) and second is not first
     # What libyaml refuses, PyYAML still reads (here: a tab indenting a literal block).
     odd = "a: |\n \tb\n"
     assert _LibYaml.safe_load(odd) == yaml.safe_load(odd) == {"a": "\tb\n"}
@@ -212,3 +220,34 @@ def test_myst_parser_default_documents_are_built_as_before_but_once() -> None:
     assert first.settings.record_dependencies is not second.settings.record_dependencies
     first.settings.report_level = 5
     assert base.make_document().settings.report_level == fresh.report_level
+
+
+def test_after_an_edit_the_search_index_is_the_one_a_full_build_makes(tmp_path: Path) -> None:
+    """An incremental build prunes the edited page's words from the last index and feeds its new
+    ones; the result must be the index a build from scratch makes of the edited pages."""
+    edited = _build(tmp_path / "incremental", speedups=True)
+    src = tmp_path / "incremental" / "src"
+    (src / "p010.md").write_text(_page(10).replace("网贷平台", "独一无二的编辑词"), encoding="utf-8")
+    (src / "p011.md").unlink()
+    (src / "index.md").write_text((src / "index.md").read_text(encoding="utf-8").replace("p011\n", ""))
+    app = Sphinx(
+        str(src), str(src), str(edited), str(tmp_path / "incremental" / "doctrees"), "html",
+        status=None, warning=io.StringIO(), freshenv=False, parallel=2,
+    )  # fmt: skip
+    app.build()
+    assert app.statuscode == 0
+    incremental = _index(edited)
+    assert "独一无二" in incremental["terms"] and "p011" not in incremental["docnames"]
+
+    scratch = tmp_path / "scratch"
+    shutil.copytree(src, scratch / "src")
+    app = Sphinx(
+        str(scratch / "src"), str(scratch / "src"), str(scratch / "html"), str(scratch / "doctrees"), "html",
+        status=None, warning=io.StringIO(), freshenv=True, parallel=1,
+    )  # fmt: skip
+    app.build()
+    # Sphinx keeps a word whose pages were all pruned, with no pages (harmless); a build from
+    # scratch never saw it.
+    for key in ("terms", "titleterms"):
+        incremental[key] = {word: pages for word, pages in incremental[key].items() if pages != []}
+    assert incremental == _index(scratch / "html")
