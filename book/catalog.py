@@ -7,6 +7,8 @@ turns entries into the three tables; ``write`` stores them under ``data/``;
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import json
 import os
@@ -307,13 +309,6 @@ def derive(
         tfs = [term_frequencies(e.about_texts(), vocab) for e in entries]
     model = KeywordModel(tfs)
 
-    article_rows = [
-        [e.id, e.title, e.category_name, e.topic, e.author, e.date, e.views, e.sections, e.chars, e.path, False]
-        for e in entries
-    ] + [
-        [s.id, s.title, " > ".join(s.category), s.topic, "", "", None, 0, len(s.excerpt), stub_path(s.id), True]
-        for s in stubs.values()
-    ]
     tag_rows: list[list[Any]] = []
     tags_of: dict[str, set[str]] = {}
     for e, tf in zip(entries, tfs, strict=True):
@@ -346,15 +341,43 @@ def derive(
         relation_rows += [[e.id, t, "related", 1.0] for t in targets]
     relation_rows += _shared_tag_relations(tags_of)
 
-    articles = pd.DataFrame(article_rows, columns=ARTICLE_COLUMNS)
-    articles["views"] = articles["views"].astype("Int64")
     tags = pd.DataFrame(tag_rows, columns=TAG_COLUMNS)
     relations = pd.DataFrame(relation_rows, columns=RELATION_COLUMNS)
     return Tables(
-        articles=articles.sort_values(["is_stub", "category", "topic", "id"], kind="stable").reset_index(drop=True),
+        articles=articles_table(entries, stubs),
         tags=tags.sort_values(["article_id", "source", "tag"], kind="stable").reset_index(drop=True),
         relations=relations.sort_values(["kind", "source_id", "target_id"], kind="stable").reset_index(drop=True),
     )
+
+
+def articles_table(entries: list[Entry], stubs: dict[str, Stub]) -> pd.DataFrame:
+    """The articles table alone: the one table that an article's text (its length and sections) reaches."""
+    rows = [
+        [e.id, e.title, e.category_name, e.topic, e.author, e.date, e.views, e.sections, e.chars, e.path, False]
+        for e in entries
+    ] + [
+        [s.id, s.title, " > ".join(s.category), s.topic, "", "", None, 0, len(s.excerpt), stub_path(s.id), True]
+        for s in stubs.values()
+    ]
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    articles["views"] = articles["views"].astype("Int64")
+    return articles.sort_values(["is_stub", "category", "topic", "id"], kind="stable").reset_index(drop=True)
+
+
+# Entry fields that only the articles table reads (as `sections` and `chars`).  Every other
+# field, and the keyword counts, also feed the tags and relations tables and the generated pages.
+TEXT_FIELDS = frozenset({"headings", "intro", "body", "summary", "sections"})
+
+
+def shape_digest(entries: list[Entry], tfs: list[Counter[str]]) -> str:
+    """A digest of everything about the entries except their text: when it is the same as at
+    the last index, only the articles table can have changed."""
+    digest = hashlib.sha256()
+    for entry, tf in zip(entries, tfs, strict=True):
+        fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name not in TEXT_FIELDS}
+        digest.update(json.dumps([fields, sorted(tf.items())], ensure_ascii=False, sort_keys=True).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:
@@ -397,19 +420,23 @@ def table_files(layout: Layout) -> list[Path]:
 def write(layout: Layout, tables: Tables) -> list[Path]:
     """Store the tables as CSV (and Parquet, for analysts' tools); returns the files that changed."""
     changed = []
-    for name, file in TABLE_FILES.items():
-        frame: pd.DataFrame = getattr(tables, name)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        path = layout.data / file
-        parquet = path.with_suffix(".parquet")
-        if write_if_changed(path, buffer.getvalue()) or not parquet.exists():
-            changed.append(path)
-            out = io.BytesIO()
-            frame.to_parquet(out, index=False)
-            atomic_write_bytes(parquet, out.getvalue())
-            changed.append(parquet)
+    for name in TABLE_FILES:
+        changed += write_table(layout, name, getattr(tables, name))
     return changed
+
+
+def write_table(layout: Layout, name: str, frame: pd.DataFrame) -> list[Path]:
+    """Store one table (``articles``, ``tags`` or ``relations``); returns the files that changed."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    path = layout.data / TABLE_FILES[name]
+    parquet = path.with_suffix(".parquet")
+    if write_if_changed(path, buffer.getvalue()) or not parquet.exists():
+        out = io.BytesIO()
+        frame.to_parquet(out, index=False)
+        atomic_write_bytes(parquet, out.getvalue())
+        return [path, parquet]
+    return []
 
 
 def load(root: Path | None = None) -> Tables:

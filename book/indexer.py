@@ -25,6 +25,9 @@ class IndexReport:
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[BookError] = field(default_factory=list)
+    # What was derived: "all" (tables, pages, toc), "articles" (only article text had changed,
+    # so only the articles table) or "nothing" (no input or output changed since the last run).
+    derived: str = "all"
 
 
 def index(layout: Layout) -> IndexReport:
@@ -34,22 +37,24 @@ def index(layout: Layout) -> IndexReport:
     state = index_state.load(state_file)
     if index_state.up_to_date(state, layout, inputs):
         assert state is not None
-        return IndexReport(**state.counts)
+        return IndexReport(**state.counts, derived="nothing")
     index_state.forget(state_file)
     # Deriving allocates millions of small objects that live until it ends; the cyclic
     # collector walking them over and over was a sixth of the run at 10,000 articles.
     gc.disable()
     try:
-        report, outputs = _derive_and_write(layout, notebooks)
+        report, outputs, shape = _derive_and_write(layout, notebooks, state)
     finally:
         gc.enable()
     if not report.problems:  # a run with problems is repeated, so they are reported again
         counts = {"articles": report.articles, "stubs": report.stubs, "topics": report.topics}
-        index_state.save(state_file, index_state.record(layout, inputs, outputs, counts))
+        index_state.save(state_file, index_state.record(layout, inputs, outputs, counts, shape))
     return report
 
 
-def _derive_and_write(layout: Layout, notebooks: list[Path]) -> tuple[IndexReport, list[Path]]:
+def _derive_and_write(
+    layout: Layout, notebooks: list[Path], last: index_state.IndexState | None
+) -> tuple[IndexReport, list[Path], str]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
     from . import catalog, pages, toc
     from .build import default_jobs
@@ -62,9 +67,17 @@ def _derive_and_write(layout: Layout, notebooks: list[Path]) -> tuple[IndexRepor
     entries, problems = catalog.scan(layout, cache, notebooks)
     stubs = catalog.stubs_for(entries, vocab)
     tfs = catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs())
-    tables = catalog.derive(entries, vocab, tfs, stubs)
     cache.save()
     report = IndexReport(articles=len(entries), problems=problems)
+    shape = index_state.shape(layout, catalog.shape_digest(entries, tfs))
+    if last is not None and last.shape == shape and index_state.outputs_untouched(last, layout):
+        # Only articles' text changed since the last run: the keyword tables, the generated
+        # pages and the toc are what it wrote and left untouched; lengths and sections are new.
+        report.changed += catalog.write_table(layout, "articles", catalog.articles_table(entries, stubs))
+        report.stubs, report.topics = len(stubs), last.counts.get("topics", 0)
+        report.derived = "articles"
+        return report, [layout.root / rel for rel in last.outputs], shape
+    tables = catalog.derive(entries, vocab, tfs, stubs)
     report.changed += catalog.write(layout, tables)
 
     by_id = {e.id: e for e in entries}
@@ -95,4 +108,4 @@ def _derive_and_write(layout: Layout, notebooks: list[Path]) -> tuple[IndexRepor
             if path not in wanted:
                 path.unlink()
                 report.removed.append(path)
-    return report, [*wanted, *catalog.table_files(layout)]
+    return report, [*wanted, *catalog.table_files(layout)], shape

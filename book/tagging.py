@@ -19,7 +19,6 @@ from functools import cached_property
 from pathlib import Path
 
 import jieba
-import jieba.analyse
 import jieba.posseg
 import yaml
 
@@ -74,6 +73,9 @@ def load_vocabulary(path: Path) -> Vocabulary:
 
 
 def _general_idf() -> tuple[dict[str, float], float]:
+    # Imported here: it reads jieba's IDF table (0.6 s), which only keyword weights need.
+    import jieba.analyse
+
     tfidf = jieba.analyse.default_tfidf
     return tfidf.idf_freq, tfidf.median_idf
 

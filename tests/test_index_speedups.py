@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from book import catalog
+from book.indexer import index
 from book.layout import Layout
 from book.notebook import split_front_matter
 from book.tagging import load_vocabulary, term_frequencies
 
-from .conftest import REPO
+from .conftest import REPO, copy_book, run_book
 
 SEED_NOTEBOOK = REPO / "notebooks" / "jinrong-zhaiwu" / "67202.md"
 
@@ -69,3 +74,75 @@ def test_the_shared_tokenizer_starts_from_the_slug_dictionary_and_alone_learns_c
     run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    files = [*(root / "notebooks" / "_index").rglob("*.md"), root / "_toc.yml", *(root / "data").glob("*.csv")]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+
+def _append_to_body(path: Path, sentence: str) -> None:
+    """Append ``sentence`` to a paragraph of the article's body (not its intro or summary,
+    which keywords are drawn from)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    part, candidates = "", []
+    for i, line in enumerate(lines):
+        if line.startswith("+++"):
+            part = line
+        elif '"body"' in part and line.endswith("。") and not line.startswith(("#", "`", "-", "(")):
+            candidates.append(i)
+    lines[candidates[0]] += sentence
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_book(tmp_path_factory.mktemp("small-book"))
+    corpus = root.parent / "corpus"
+    run_book(root, "sample", "--articles", "40", "--out", str(corpus), "--seed", "3")
+    run_book(root, "import", str(corpus), "--quiet")
+    return root
+
+
+def test_an_edit_to_article_text_alone_rederives_only_the_articles_table(small_book: Path) -> None:
+    layout = Layout(small_book)
+    notebook = layout.article_notebooks()[7]
+    _append_to_body(notebook, "这是测试追加的一句话,只改正文。")
+    report = index(layout)
+    assert report.derived == "articles"
+    assert [p.name for p in report.changed] == ["articles.csv", "articles.parquet"]
+    after_edit = _outputs(small_book)
+
+    # The same book indexed from nothing writes exactly what the shortcut left.
+    shutil.rmtree(layout.cache)
+    again = index(layout)
+    assert again.derived == "all" and again.changed == [] and again.removed == []
+    assert _outputs(small_book) == after_edit
+
+
+def test_an_edit_beyond_the_text_derives_everything_again(small_book: Path) -> None:
+    layout = Layout(small_book)
+    assert index(layout).derived == "nothing"
+    notebook = layout.article_notebooks()[3]
+    text = notebook.read_text(encoding="utf-8")
+    title = text.split("title: ", 1)[1].split("\n", 1)[0]
+    notebook.write_text(text.replace(f"title: {title}", f"title: {title}(修订)", 1), encoding="utf-8")
+    assert index(layout).derived == "all"
+
+    # The intro is text too, but keywords are drawn from it.
+    intro = layout.article_notebooks()[4]
+    lines = intro.read_text(encoding="utf-8").split("\n")
+    start = lines.index('+++ {"part": "intro"}')
+    at = next(i for i in range(start, len(lines)) if lines[i].endswith("。"))
+    lines[at] += "信用卡分期还款协商逾期催收。"
+    intro.write_text("\n".join(lines), encoding="utf-8")
+    assert index(layout).derived == "all"
+
+    # A text edit while a generated page was changed by hand: the page is restored.
+    tag_page = next((small_book / "notebooks" / "_index" / "tags").glob("*.md"))
+    restored = tag_page.read_bytes()
+    tag_page.write_bytes(restored + "手工改动\n".encode())
+    _append_to_body(layout.article_notebooks()[5], "又一句。")
+    report = index(layout)
+    assert report.derived == "all" and tag_page in report.changed
+    assert tag_page.read_bytes() == restored
