@@ -25,7 +25,7 @@ import yaml
 from .cache import ScanCache
 from .errors import BookError
 from .escape import unescape
-from .fsutil import atomic_write_bytes, write_if_changed
+from .fsutil import write_bytes_if_changed, write_if_changed
 from .layout import Layout, find_root
 from .notebook import Page, split_front_matter
 from .slug import title_key
@@ -430,13 +430,11 @@ def write_table(layout: Layout, name: str, frame: pd.DataFrame) -> list[Path]:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     path = layout.data / TABLE_FILES[name]
-    parquet = path.with_suffix(".parquet")
-    if write_if_changed(path, buffer.getvalue()) or not parquet.exists():
-        out = io.BytesIO()
-        frame.to_parquet(out, index=False)
-        atomic_write_bytes(parquet, out.getvalue())
-        return [path, parquet]
-    return []
+    parquet, out = path.with_suffix(".parquet"), io.BytesIO()
+    frame.to_parquet(out, index=False)
+    # Each file on its own: a Parquet file changed by hand is restored even if its CSV was not.
+    changed = [path] if write_if_changed(path, buffer.getvalue()) else []
+    return changed + ([parquet] if write_bytes_if_changed(parquet, out.getvalue()) else [])
 
 
 def load(root: Path | None = None) -> Tables:

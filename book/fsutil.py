@@ -52,6 +52,17 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """:func:`write_if_changed` for bytes."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Write only when the content differs, so unchanged files keep their mtime (Sphinx rebuilds by mtime)."""
     try:
