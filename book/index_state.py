@@ -68,9 +68,7 @@ def inputs_digest(layout: Layout, notebooks: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def record(
-    layout: Layout, inputs: str, outputs: Iterable[Path], counts: dict[str, int], shape: str = ""
-) -> IndexState:
+def record(layout: Layout, inputs: str, outputs: Iterable[Path], counts: dict[str, int], shape: str = "") -> IndexState:
     stamps = {layout.rel(path): stamp for path in outputs if (stamp := _stamp(path)) is not None}
     return IndexState(inputs, stamps, counts, shape)
 

@@ -15,7 +15,6 @@ jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 _TOKENIZER = jieba.Tokenizer()
 
 
-
 def base_dictionary() -> tuple[dict[str, int], int]:
     """jieba's own dictionary as this module's tokenizer holds it: never taught another word.
     Loading it costs 0.4 s a process; ``book.tagging`` starts the shared tokenizer from a copy."""

@@ -212,9 +212,7 @@ def test_myst_parser_default_documents_are_built_as_before_but_once() -> None:
     first, second = base.make_document(), base.make_document("page.md")
     fresh = get_default_settings(RSTParser)
     for document in (first, second):
-        assert {k: repr(v) for k, v in vars(document.settings).items()} == {
-            k: repr(v) for k, v in vars(fresh).items()
-        }
+        assert {k: repr(v) for k, v in vars(document.settings).items()} == {k: repr(v) for k, v in vars(fresh).items()}
     assert second["source"] == "page.md"
     assert first.settings is not second.settings
     assert first.settings.record_dependencies is not second.settings.record_dependencies
