@@ -54,17 +54,21 @@ def _merge_index_share(indexer: Any, share: dict[str, Any] | None) -> None:
             table.setdefault(word, set()).update(docs)
 
 
+def _write_page(builder: Any, docname: str) -> None:
+    builder.app.phase = BuildPhase.RESOLVING
+    doctree = builder.env.get_and_resolve_doctree(docname, builder)
+    builder.app.phase = BuildPhase.WRITING
+    builder.write_doc_serialized(docname, doctree)
+    builder.write_doc(docname, doctree)
+
+
 def write_in_workers(builder: Any, docnames: Sequence[str], nproc: int) -> None:
     """A replacement for ``Builder._write_parallel`` of Sphinx's HTML builder."""
     if not docnames:
         return
     # Like Sphinx: the first page in this process warms the template caches before forking.
     first, rest = docnames[0], docnames[1:]
-    builder.app.phase = BuildPhase.RESOLVING
-    doctree = builder.env.get_and_resolve_doctree(first, builder)
-    builder.app.phase = BuildPhase.WRITING
-    builder.write_doc_serialized(first, doctree)
-    builder.write_doc(first, doctree)
+    _write_page(builder, first)
     if not rest:
         return
 
@@ -75,11 +79,7 @@ def write_in_workers(builder: Any, docnames: Sequence[str], nproc: int) -> None:
             # A fresh word table in this fork, so what it sends back is its pages' words only.
             indexer._mapping, indexer._title_mapping = {}, {}
         for docname in docs:
-            builder.app.phase = BuildPhase.RESOLVING
-            doctree = builder.env.get_and_resolve_doctree(docname, builder)
-            builder.app.phase = BuildPhase.WRITING
-            builder.write_doc_serialized(docname, doctree)
-            builder.write_doc(docname, doctree)
+            _write_page(builder, docname)
         images = {uri: name for uri, name in builder.images.items() if images_before.get(uri) != name}
         return images, _index_share(indexer, docs)
 
