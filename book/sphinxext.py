@@ -15,7 +15,8 @@ does not do for a large Chinese book.
 - **myst-nb reads front matter with libyaml**, once per page, and
 - **less bookkeeping per build**: the environment Sphinx loads and saves on
   every build keeps no article records, is loaded with the garbage collector
-  off, and myst-parser's throw-away default documents cost nothing.
+  off, and myst-parser's throw-away default documents cost nothing; it is
+  saved while the pages are written (``book.env_save``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import parallel_read, parallel_write, search
+from . import env_save, parallel_read, parallel_write, search
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
@@ -282,4 +283,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search.setup(app)
     parallel_read.setup(app)
     parallel_write.setup(app)
+    env_save.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,15 +14,18 @@ from __future__ import annotations
 import gc
 import io
 import json
+import pickle
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 import sphinx
+import sphinx.builders as sphinx_builders
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
-from book import parallel_read, search
+from book import env_save, parallel_read, search
 
 from .conftest import REPO
 
@@ -30,7 +33,7 @@ from .conftest import REPO
 PAGES = parallel_read.SERIAL_BELOW + 20
 
 CONF = """
-extensions = ["myst_parser", "book.search", "book.parallel_read", "book.parallel_write"]
+extensions = ["myst_parser", "book.search", "book.parallel_read", "book.parallel_write", "book.env_save"]
 language = "zh_CN"
 html_search_language = "zh"
 html_theme = "basic"
@@ -141,6 +144,7 @@ def test_under_another_sphinx_the_speedups_stand_aside(
     _, reference = both_builds
     assert (other / "searchindex.js").read_bytes() == (reference / "searchindex.js").read_bytes()
     assert (other / "p007.html").read_bytes() == (reference / "p007.html").read_bytes()
+    assert sphinx_builders.pickle is pickle  # the environment is saved by Sphinx itself
 
 
 def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
@@ -249,3 +253,38 @@ def test_after_an_edit_the_search_index_is_the_one_a_full_build_makes(tmp_path: 
     for key in ("terms", "titleterms"):
         incremental[key] = {word: pages for word, pages in incremental[key].items() if pages != []}
     assert incremental == _index(scratch / "html")
+
+
+def _environment(**attributes: object) -> BuildEnvironment:
+    env = BuildEnvironment.__new__(BuildEnvironment)  # what pickling reads, without a project
+    env.__dict__.update(app=None, domains={}, events=None, **attributes)
+    return env
+
+
+def test_the_environment_saved_in_the_background_is_the_one_sphinx_would_save(tmp_path: Path) -> None:
+    env = _environment(all_docs={f"p{n}": float(n) for n in range(2000)}, titles={"p1": "第一篇"})
+    target = tmp_path / "environment.pickle"
+    with open(target, "wb") as f:
+        env_save._PickleInBackground.dump(env, f, pickle.HIGHEST_PROTOCOL)
+    assert len(env_save._writers) == 1  # a child is writing it; the caller went on
+    env_save.wait_for_writers()
+    assert target.read_bytes() == pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
+    assert not env_save._writers
+
+
+def test_an_environment_that_could_not_be_saved_is_removed_not_left_half_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    target = tmp_path / "environment.pickle"
+    with open(target, "wb") as f:
+        env_save._PickleInBackground.dump(_environment(unpicklable=lambda: None), f, pickle.HIGHEST_PROTOCOL)
+    env_save.wait_for_writers()
+    assert not target.exists()  # so the next build reads every page, as after a failed build
+    assert "could not save the build environment" in caplog.text
+
+
+def test_anything_but_an_environment_is_pickled_as_before(tmp_path: Path) -> None:
+    with open(tmp_path / "doctree.pickle", "wb") as f:
+        env_save._PickleInBackground.dump({"a": 1}, f, pickle.HIGHEST_PROTOCOL)
+    assert not env_save._writers
+    assert pickle.loads((tmp_path / "doctree.pickle").read_bytes()) == {"a": 1}
