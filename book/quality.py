@@ -43,6 +43,9 @@ class Hole:
     pattern: re.Pattern[str]
     example: str  # a hole the rule must find (checked by the tests)
     clean: str  # normal text it must not flag
+    # Every match contains one of these, so a text without any is not searched: a substring
+    # test is a tenth of the regex, which tries its alternatives at each 于 or 资 (common words).
+    needs: tuple[str, ...] = ()
 
 
 HOLES: tuple[Hole, ...] = (
@@ -52,6 +55,7 @@ HOLES: tuple[Hole, ...] = (
         re.compile(rf"(?:成立|创立|创办|创建|设立|注册|建立|始建)于年|于年(?={_END})"),
         "国美金融成立于年,是国美集团旗下",
         "该公司成立于2008年,预计于年底上市,有助于年轻人",
+        needs=("于年",),
     ),
     Hole(
         "缺地名",
@@ -73,6 +77,7 @@ HOLES: tuple[Hole, ...] = (
         re.compile(rf"资问(?={_END})|总位于"),
         "越来越多的人选择通过网贷解决资问。",
         "这是投资问题,总部位于上海。",
+        needs=("资问", "总位于"),
     ),
 )
 
@@ -88,8 +93,17 @@ def strip_front_matter(text: str) -> tuple[str, int]:
     return text, 0  # unterminated: treat it all as text rather than lose it
 
 
-_CELL_BREAK = re.compile(r"^\+\+\+\s*(\{.*\})?\s*$")
+# A cell break fills its line; the pattern starts with the literal so that ``re`` can skip to it
+# (a leading ``^`` under MULTILINE is tried at every character), and line starts are checked apart.
+_CELL_BREAK = re.compile(r"\+\+\+[^\S\n]*(\{.*\})?[^\S\n]*$", re.MULTILINE)
 _NOT_THIS_ARTICLE = {"related"}  # excerpts of other articles: reported on their own pages
+
+
+def _part(cell_break: re.Match[str]) -> str:
+    try:
+        return str(json.loads(cell_break.group(1) or "{}").get("part", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def own_text(body: str) -> str:
@@ -98,24 +112,26 @@ def own_text(body: str) -> str:
     A related-articles cell repeats excerpts whose holes belong to those
     articles (and are found on their stub pages), not to this one.
     """
-    lines = body.split("\n")
-    part = ""
-    for i, line in enumerate(lines):
-        m = _CELL_BREAK.match(line) if line.startswith("+++") else None
-        if m:
-            try:
-                part = str(json.loads(m.group(1) or "{}").get("part", ""))
-            except (ValueError, AttributeError):
-                part = ""
-        elif part in _NOT_THIS_ARTICLE:
-            lines[i] = ""
-    return "\n".join(lines)
+    kept: list[str] = []
+    part, start = "", 0
+    for cell_break in _CELL_BREAK.finditer(body):
+        if cell_break.start() and body[cell_break.start() - 1] != "\n":
+            continue
+        text = body[start : cell_break.start()]
+        kept.append("\n" * text.count("\n") if part in _NOT_THIS_ARTICLE else text)
+        kept.append(cell_break.group(0))
+        part, start = _part(cell_break), cell_break.end()
+    text = body[start:]
+    kept.append("\n" * text.count("\n") if part in _NOT_THIS_ARTICLE else text)
+    return "".join(kept)
 
 
 def find_holes(text: str, first_line: int = 1) -> list[tuple[str, int, str]]:
     """(what, line number, snippet with context) for every template hole in ``text``."""
     found = []
     for hole in HOLES:
+        if hole.needs and not any(needed in text for needed in hole.needs):
+            continue
         for m in hole.pattern.finditer(text):
             line = first_line + text.count("\n", 0, m.start())
             start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - _CONTEXT)

@@ -7,6 +7,8 @@ related stubs, plus 12 made-up articles in three categories (one nested).
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +19,8 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from book import charts, fonts, quality  # noqa: E402
@@ -309,6 +313,37 @@ def test_quality_reads_the_notebook_text(tmp_path: Path) -> None:
     assert "成立于年" in holes["detail"].iloc[0] and "位于市" in holes["detail"].iloc[1]
 
 
+def _own_text_line_by_line(body: str) -> str:
+    """The rule ``quality.own_text`` implements, one line at a time (its first version)."""
+    lines = body.split("\n")
+    part = ""
+    for i, line in enumerate(lines):
+        m = re.match(r"^\+\+\+\s*(\{.*\})?\s*$", line)
+        if m:
+            try:
+                part = str(json.loads(m.group(1) or "{}").get("part", ""))
+            except (ValueError, AttributeError):
+                part = ""
+        elif part == "related":
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+_BODY_LINES = st.sampled_from(
+    ["+++", "++++", '+++ {"part": "related"}', '+++ {"part": "body"}', '+++\t{"part": "related"} \r', "+++ {坏}",
+     "+++x", "++", "相关文章", "成立于年。", "", " ", "\r", "\u2028", "\u3000+++"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BODY_LINES | st.text(alphabet='+{}" :\r\t 年', max_size=6), max_size=12))
+def test_quality_skips_exactly_the_lines_of_related_cells(lines: list[str]) -> None:
+    """Holes in the excerpts of other articles are not this article's: those lines are blanked,
+    every other line is kept as it is, and line numbers do not move."""
+    body = "\n".join(lines)
+    assert quality.own_text(body) == _own_text_line_by_line(body)
+
+
 @pytest.mark.parametrize(
     "clean",
     [
@@ -327,6 +362,19 @@ def test_quality_does_not_flag_normal_text(clean: str) -> None:
 def test_each_hole_rule_has_a_working_example(hole: quality.Hole) -> None:
     assert hole.pattern.search(hole.example)
     assert not hole.pattern.search(hole.clean)
+    assert quality.find_holes(hole.example)  # its quick test lets the example through
+
+
+_HOLE_PIECES = st.sampled_from(["成立", "于", "年", "位于", "市", "地址", "为", "资", "问", "总", "。", ",", "\n", "x"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HOLE_PIECES, max_size=30).map("".join))
+def test_a_text_the_quick_tests_skip_holds_no_hole(text: str) -> None:
+    """Each rule's ``needs`` only skips texts its pattern could not match."""
+    for hole in quality.HOLES:
+        if hole.pattern.search(text):
+            assert any(needed in text for needed in hole.needs) or not hole.needs
 
 
 def test_quality_reports_a_missing_notebook(articles: pd.DataFrame, tmp_path: Path) -> None:
