@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .fsutil import atomic_write_bytes
 
-FORMAT = 1
+FORMAT = 2  # 2: entries keep the body's length, not its sentences
 
 Stamp = tuple[int, int]  # (mtime_ns, size)
 

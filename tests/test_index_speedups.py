@@ -28,7 +28,7 @@ def _entries(count: int) -> list[catalog.Entry]:
         split_front_matter(SEED_NOTEBOOK.read_text(encoding="utf-8"), SEED_NOTEBOOK), layout.rel(SEED_NOTEBOOK)
     )
     # Each entry a different mix of the seed's own sentences, so the counts differ.
-    texts = seed.intro + seed.body + seed.summary
+    texts = seed.intro + seed.headings + seed.summary
     return [
         dataclasses.replace(
             seed,
