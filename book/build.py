@@ -18,23 +18,32 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
-    """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors."""
-    from jupyter_book.sphinx import build_sphinx
-
-    # The data notebook imports `book` from the kernel it starts; that kernel
-    # inherits this environment, so make the book folder importable there.
+def make_book_importable(layout: Layout) -> None:
+    """The data notebook imports `book` from the kernel it starts; that kernel inherits
+    this environment, so make the book folder importable there."""
     paths = [str(layout.root), os.environ.get("PYTHONPATH", "")]
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     if str(layout.root) not in sys.path:
         sys.path.insert(0, str(layout.root))
+
+
+def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
+    """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors."""
+    from jupyter_book.sphinx import build_sphinx
+
+    make_book_importable(layout)
     result = build_sphinx(
         str(layout.root),
         str(layout.html),
         use_external_toc=True,
         noconfig=True,
         path_config=str(layout.config),
-        confoverrides={"external_toc_path": layout.toc.as_posix(), "latex_individualpages": False},
+        # Relative to the book folder: an absolute path is part of Sphinx's configuration, so a
+        # copied or moved book would read every page again.
+        confoverrides={
+            "external_toc_path": layout.toc.relative_to(layout.root).as_posix(),
+            "latex_individualpages": False,
+        },
         builder="html",
         warningiserror=strict,
         keep_going=strict,
