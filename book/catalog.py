@@ -380,11 +380,27 @@ def shape_digest(entries: list[Entry], tfs: list[Counter[str]]) -> str:
     """A digest of everything about the entries except their text: when it is the same as at
     the last index, only the articles table can have changed."""
     digest = hashlib.sha256()
+    memo = _shape_memo
     for entry, tf in zip(entries, tfs, strict=True):
-        fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name not in TEXT_FIELDS}
-        digest.update(json.dumps([fields, sorted(tf.items())], ensure_ascii=False, sort_keys=True).encode())
+        known = memo.get(id(entry))
+        if known is not None and known[0] is entry and known[1] is tf:
+            part = known[2]
+        else:
+            fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name not in TEXT_FIELDS}
+            part = json.dumps([fields, sorted(tf.items())], ensure_ascii=False, sort_keys=True).encode()
+            memo[id(entry)] = (entry, tf, part)
+        digest.update(part)
         digest.update(b"\0")
+    if len(memo) > 2 * len(entries):  # entries replaced by edits: keep the memo the book's size
+        live = {id(entry) for entry in entries}
+        for key in [key for key in memo if key not in live]:
+            del memo[key]
     return digest.hexdigest()
+
+
+# Each entry's part of the shape digest, by the entry and counts it was made from (the
+# same objects while ``book serve``'s scan cache holds them; entries are never changed).
+_shape_memo: dict[int, tuple[Entry, Counter[str], bytes]] = {}
 
 
 def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import index_state
+from .cache import ScanCache
 from .errors import BookError
 from .layout import Layout
 
@@ -30,7 +31,11 @@ class IndexReport:
     derived: str = "all"
 
 
-def index(layout: Layout) -> IndexReport:
+def index(layout: Layout, cache: ScanCache | None = None) -> IndexReport:
+    """Bring the tables, generated pages and toc up to date with the notebooks.
+
+    ``cache``: a scan cache the caller keeps between runs (``book serve``), neither loaded nor
+    saved here; by default the one in ``_build/.book-cache`` is loaded and saved."""
     state_file = layout.cache / "index-state.json"
     notebooks = layout.article_notebooks()
     inputs = index_state.inputs_digest(layout, notebooks)
@@ -43,7 +48,7 @@ def index(layout: Layout) -> IndexReport:
     # collector walking them over and over was a sixth of the run at 10,000 articles.
     gc.disable()
     try:
-        report, outputs, shape = _derive_and_write(layout, notebooks, state)
+        report, outputs, shape = _derive_and_write(layout, notebooks, state, cache)
     finally:
         gc.enable()
     if not report.problems:  # a run with problems is repeated, so they are reported again
@@ -52,22 +57,34 @@ def index(layout: Layout) -> IndexReport:
     return report
 
 
+def warm(layout: Layout, cache: ScanCache) -> None:
+    """Read into memory what the next ``index`` will need (``book serve``, at start): every
+    notebook into ``cache`` with its keyword counts, their digests, and the modules."""
+    from . import catalog
+    from .build import default_jobs
+    from .tagging import load_vocabulary
+
+    vocab = load_vocabulary(layout.vocabulary)
+    entries, _ = catalog.scan(layout, cache, layout.article_notebooks())
+    catalog.shape_digest(entries, catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs()))
+
+
 def _derive_and_write(
-    layout: Layout, notebooks: list[Path], last: index_state.IndexState | None
+    layout: Layout, notebooks: list[Path], last: index_state.IndexState | None, kept: ScanCache | None
 ) -> tuple[IndexReport, list[Path], str]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
     from . import catalog, pages, toc
     from .build import default_jobs
-    from .cache import ScanCache
     from .fsutil import write_if_changed
     from .tagging import load_vocabulary
 
     vocab = load_vocabulary(layout.vocabulary)
-    cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
+    cache = kept if kept is not None else ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     entries, problems = catalog.scan(layout, cache, notebooks)
     stubs = catalog.stubs_for(entries, vocab)
     tfs = catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs())
-    cache.save()
+    if kept is None:
+        cache.save()
     report = IndexReport(articles=len(entries), problems=problems)
     shape = index_state.shape(layout, catalog.shape_digest(entries, tfs))
     if last is not None and last.shape == shape and index_state.outputs_untouched(last, layout):
