@@ -1,4 +1,4 @@
-"""Command line: ``python -m book import|index|build|check|new|sample``."""
+"""Command line: ``python -m book import|index|build|serve|check|new|sample``."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     done = len(report.new) + len(report.updated) + len(report.unchanged) + len(report.kept)
     print(f"import: {report.summary()} in {elapsed:.1f} s ({done / max(elapsed, 1e-9):.0f} articles/s)")
-    status = cmd_index(args)
+    status = _index_unless_served(args)
     return 1 if report.refused else status
 
 
@@ -55,9 +55,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _index_unless_served(args: argparse.Namespace) -> int:
+    """``index``, unless a ``book serve`` watches the book: it indexes and rebuilds on its own."""
+    from .serve import running_server
+
+    if (pid := running_server(_layout())) is not None:
+        print(f"index: left to `python -m book serve` (pid {pid}), which rebuilds the site")
+        return 0
+    return cmd_index(args)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
+    from .serve import running_server
 
+    if (pid := running_server(_layout())) is not None:
+        print(
+            f"build: `python -m book serve` (pid {pid}) is watching this book and rebuilds it on every save; "
+            "stop it (Ctrl+C) before building",
+            file=sys.stderr,
+        )
+        return 1
     status = cmd_index(args)
     if status and args.strict:
         return status
@@ -66,6 +84,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if code == 0:
         print(f"build: site written to {_layout().html / 'index.html'}")
     return code or status
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_layout(), host=args.host, port=args.port, jobs=args.jobs)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -89,7 +113,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"new: {layout.rel(path)} (edit it, then `python -m book build`)")
-    return cmd_index(args)
+    return _index_unless_served(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all", action="store_true", help="rebuild every page, not only what changed")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel Sphinx processes (default: all cores)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="build, serve the site on localhost, and rebuild on every save")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; 0: any free port; -1: no server)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel Sphinx processes (default: all cores)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")
     p.set_defaults(func=cmd_check)

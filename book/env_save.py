@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # (pid, path) of the children still writing an environment.
 _writers: list[tuple[int, str]] = []
+# ``book serve`` sets this to False: its builds return without waiting for the child, which
+# writes while the server idles; the server waits for it before its next build and its exit.
+wait_at_finish = True
 
 
 class _PickleInBackground:
@@ -59,6 +62,11 @@ class _PickleInBackground:
         _writers.append((pid, str(getattr(file, "name", ""))))
 
 
+def _wait_at_finish(app: Sphinx, exception: BaseException | None) -> None:
+    if wait_at_finish:
+        wait_for_writers(app, exception)
+
+
 def wait_for_writers(app: Sphinx | None = None, exception: BaseException | None = None) -> None:
     """``build-finished``: the environment file is whole (or gone) when the build returns."""
     while _writers:
@@ -86,5 +94,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         if not isinstance(sphinx.builders.pickle, _PickleInBackground):  # type: ignore[attr-defined]
             sphinx.builders.pickle = _PickleInBackground()  # type: ignore[attr-defined]
         # Before anything else that runs at the end of a build.
-        app.connect("build-finished", wait_for_writers, priority=0)
+        app.connect("build-finished", _wait_at_finish, priority=0)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

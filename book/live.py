@@ -1,0 +1,191 @@
+"""One Sphinx application kept alive across builds, for ``python -m book serve``.
+
+``python -m book build`` starts Python, imports Sphinx, loads the 58 MB
+environment, reloads the 34 MB search index, re-runs the data notebook and
+saves everything again: 18.6 s for one edited article at 10,000 articles,
+almost none of it about the article.  Here the application, its environment
+and its search index (``book.live_search``) stay in memory between builds, and
+a build comes in two passes: first every changed page except the data page,
+so the edited article is on the site at once; then the data page, whose
+notebook re-runs its tables and charts over the whole book (about 5 s at
+10,000 articles).
+
+What it writes is what ``python -m book build`` writes (``tests/test_live.py``
+builds both ways and compares).  It keeps the same files up to date on disk, so
+a ``build`` after a ``serve`` starts where the server stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.environment import BuildEnvironment
+
+from . import env_save
+from .build import default_jobs
+from .layout import Layout
+from .live_search import LiveIndex
+from .sphinxext import DATA_DOCS
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What one build pass did."""
+
+    read: tuple[str, ...]  # the pages read (added or changed), data page included if it was
+    seconds: float
+    status: int  # Sphinx's status code: 0 when it succeeded
+
+
+_deferred: set[str] = set()  # pages the current pass leaves for the next one
+_sphinx_get_outdated_files = BuildEnvironment.get_outdated_files
+
+
+def _get_outdated_files(self: BuildEnvironment, config_changed: bool) -> tuple[set[str], set[str], set[str]]:
+    added, changed, removed = _sphinx_get_outdated_files(self, config_changed)
+    # A deferred page stays outdated on disk (its doctree is older than its dependencies),
+    # so the next pass finds it again.
+    return added - _deferred, changed - _deferred, removed
+
+
+def build_again(app: Any) -> None:
+    """``app.build()`` for an application that may build again.  Two things of Sphinx's last
+    for one build only:
+
+    - the environment caches each doctree it loads from disk; a page re-read since would be
+      written from its old doctree (a toctree missing a new page, say).  Sphinx's own test
+      application clears that cache before each build the same way;
+    - a theme adds a script to a page by adding it to the application's assets (the page's
+      name, for one), and the builder takes those back before the next page, not after the
+      last: the next build would give every page the last page's scripts."""
+    app.env._pickled_doctree_cache.clear()
+    registry, builder = app.registry, app.builder
+    assets = (list(registry.css_files), list(registry.js_files))
+    try:
+        app.build(False, [])
+    finally:
+        registry.css_files[:], registry.js_files[:] = assets
+        if hasattr(builder, "_orig_js_files"):
+            builder._css_files[:] = builder._orig_css_files
+            builder._js_files[:] = builder._orig_js_files
+
+
+class LiveBook:
+    """A Sphinx application for ``layout``, kept for repeated builds (see the module doc)."""
+
+    def __init__(self, layout: Layout, jobs: int | None = None, warning: Any = None) -> None:
+        from jupyter_book.sphinx import get_final_config
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        self.layout = layout
+        self.index = LiveIndex()
+        self._toc_stamp = self._stamp(layout.toc)
+        # Jupyter Book's build_sphinx, minus the parts for other builders; the docutils
+        # patches hold for the application's life, as they do for one build there.
+        config, _ = get_final_config(
+            user_yaml=layout.config,
+            cli_config={
+                "external_toc_path": layout.toc.relative_to(layout.root).as_posix(),
+                "latex_individualpages": False,
+            },
+            sourcedir=layout.root,
+            use_external_toc=True,
+        )
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(patch_docutils(None))
+        self._stack.enter_context(docutils_namespace())
+        env_save.wait_at_finish = False
+        BuildEnvironment.get_outdated_files = _get_outdated_files  # type: ignore[method-assign]
+        self._stack.callback(self._restore)
+        self.warnings = warning if warning is not None else sys.stderr
+        try:
+            self.app = Sphinx(
+                srcdir=str(layout.root),
+                confdir=None,
+                outdir=str(layout.html),
+                doctreedir=str(layout.html.parent / ".doctrees"),
+                buildername="html",
+                confoverrides=config,
+                status=io.StringIO(),  # our own one-line summaries instead
+                warning=self.warnings,
+                freshenv=False,
+                parallel=jobs or default_jobs(),
+            )
+        except BaseException:
+            self._stack.close()
+            raise
+        self.index.install(self.app.builder)
+
+    @staticmethod
+    def _restore() -> None:
+        env_save.wait_for_writers()
+        env_save.wait_at_finish = True
+        BuildEnvironment.get_outdated_files = _sphinx_get_outdated_files  # type: ignore[method-assign]
+        _deferred.clear()
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int] | None:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def warm(self) -> None:
+        """Load and freeze the search index now, not in the first rebuild (``book serve``)."""
+        self.index.warm(self.app.builder)
+
+    def _reload_toc(self) -> None:
+        """``_toc.yml`` is read when the application starts (sphinx-external-toc, at
+        ``config-inited``); ``index`` rewrites it when an article is added or moves."""
+        stamp = self._stamp(self.layout.toc)
+        if stamp == self._toc_stamp:
+            return
+        from sphinx_external_toc.events import parse_toc_to_env
+
+        parse_toc_to_env(self.app, self.app.config)
+        self._toc_stamp = stamp
+
+    def build(self, defer_data: bool = False) -> Pass:
+        """Bring the site up to date with the sources; with ``defer_data``, all but the data page."""
+        started = time.perf_counter()
+        env_save.wait_for_writers()  # the last pass's environment file is whole before Sphinx reopens it
+        self._reload_toc()
+        app = self.app
+        read: list[str] = []
+
+        def on_read(app: Any, env: Any, docnames: list[str]) -> None:
+            read.extend(docnames)
+
+        listener = app.connect("env-before-read-docs", on_read)
+        _deferred.clear()
+        if defer_data:
+            _deferred.update(DATA_DOCS)
+        app.statuscode = 0
+        try:
+            build_again(app)
+        finally:
+            _deferred.clear()
+            app.disconnect(listener)
+            # Sphinx's build froze the heap (``book.sphinxext``); in a process that lives on,
+            # what the last build dropped must be collectable.
+            gc.unfreeze()
+        return Pass(tuple(read), time.perf_counter() - started, app.statuscode)
+
+    def data_outdated(self) -> bool:
+        """Whether the data page waits for a pass (its tables changed since it was read)."""
+        env = self.app.env
+        _deferred.clear()
+        added, changed, _ = _sphinx_get_outdated_files(env, False)
+        return bool((added | changed) & DATA_DOCS)
+
+    def close(self) -> None:
+        self._stack.close()

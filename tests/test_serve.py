@@ -1,0 +1,194 @@
+"""``python -m book serve``: a save reaches the served site, and what it leaves is what ``build`` makes.
+
+Each test runs the real command on a copy of the built sample book, edits or
+adds an article as a contributor would, and waits for the server's report
+line.  No test times anything: ``bench/`` measures how fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from book.layout import Layout
+from book.serve import is_source, needs_restart, running_server
+
+from .conftest import SEED, run_book
+
+ARTICLE = Path("notebooks/jinrong-zhaiwu/67202.md")
+PAGE = Path("_build/html/notebooks/jinrong-zhaiwu/67202.html")
+WAIT = 240  # seconds for one report line; a loaded CI machine is slow, a hung server is caught
+
+
+class Server:
+    """``python -m book serve --port 0`` in ``root``, with its output read line by line."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "book", "serve", "--port", "0"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k not in ("BOOK_ROOT", "CI")},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.errors: list[str] = []
+        threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append), daemon=True).start()
+        self.url = self.wait_for(r"serve: (http://\S+)").group(1)
+        self.wait_for(r"serve: watching")
+
+    @staticmethod
+    def _read(stream, put) -> None:
+        for line in stream:
+            put(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str) -> re.Match[str]:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.seen.append(line)
+            if match := re.search(pattern, line):
+                return match
+        raise AssertionError(f"no line matching {pattern!r}; got {self.seen}; stderr {self.errors[-20:]}")
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=WAIT)
+        for line in self.proc.stdout or ():  # what was left unread: the reader thread may have ended
+            self.lines.put(line.rstrip("\n"))
+        return code
+
+
+@pytest.fixture
+def served(sample_book: Path, tmp_path: Path):
+    """A copy of the built sample book, with a server watching it."""
+    root = tmp_path / "book"
+    shutil.copytree(sample_book, root)  # times kept: nothing is out of date
+    server = Server(root)
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+
+
+def _append(path: Path, sentence: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    # After the first paragraph line of the body: a sentence of the article, not markup.
+    match = re.search(r"^[^\n#:%`\-{<|][^\n]*。$", text.split("\n---\n", 1)[1], flags=re.M)
+    assert match is not None
+    path.write_text(text.replace(match.group(0), match.group(0) + sentence, 1), encoding="utf-8")
+
+
+def _no_checksums(html: str) -> str:
+    return re.sub(r"\?v=[0-9a-f]{8}\b", "", html)
+
+
+def _search_index(root: Path) -> dict:
+    text = (root / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_an_edit_is_on_the_served_page_and_in_the_search_index(served: Server) -> None:
+    _append(served.root / ARTICLE, "服务测试追加的一句Quokkaserve。")
+    served.wait_for(r"67202\.md: site updated in")
+    assert "服务测试追加的一句Quokkaserve。" in (served.root / PAGE).read_text(encoding="utf-8")
+    assert any(word.startswith("quokkaserv") for word in _search_index(served.root)["terms"])
+    with urllib.request.urlopen(f"{served.url}{PAGE.relative_to('_build/html').as_posix()}", timeout=30) as reply:
+        assert "Quokkaserve" in reply.read().decode("utf-8")
+
+
+def test_the_data_page_follows_in_a_second_pass(served: Server) -> None:
+    data_page = served.root / "_build" / "html" / "notebooks" / "data.html"
+    before = data_page.stat().st_mtime_ns
+    _append(served.root / ARTICLE, "第二遍更新数据页。")
+    served.wait_for(r"site updated in")
+    served.wait_for(r"data page updated in")
+    assert data_page.stat().st_mtime_ns > before
+
+
+def test_an_imported_article_gets_a_page_and_its_topic_counts_it(served: Server, tmp_path: Path) -> None:
+    capture = tmp_path / "capture.txt"
+    text = (
+        SEED.read_text(encoding="utf-8").replace("67202", "67999").replace("国美金融催收部在哪", "国美金融催收部新址")
+    )
+    capture.write_text(text, encoding="utf-8")
+    imported = run_book(served.root, "import", str(capture), "--quiet")
+    assert "index: left to `python -m book serve`" in imported.stdout
+    served.wait_for(r"67999\.md: site updated in")
+    page = (served.root / "_build/html/notebooks/jinrong-zhaiwu/67999.html").read_text(encoding="utf-8")
+    assert "国美金融催收部新址" in page
+    # The new page's sidebar counts the topic's articles: two now.  (Pages not rebuilt keep the
+    # sidebar they were written with, as in any incremental Sphinx build.)
+    counts = re.findall(r'国美金融</a> <span class="count">(\d+)</span>', page)
+    assert counts == ["2"]
+    assert "67999" in " ".join(_search_index(served.root)["docnames"])
+
+
+def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Server, tmp_path: Path) -> None:
+    _append(served.root / ARTICLE, "停止之后再构建。")
+    served.wait_for(r"site updated in")
+    served.wait_for(r"data page updated in")
+    refused = run_book(served.root, "build", check=False)
+    assert refused.returncode == 1 and "is watching this book" in refused.stderr
+    assert served.stop() == 0
+    assert running_server(Layout(served.root)) is None
+    assert "serve: stopped" in served.seen + list(served.lines.queue)
+    index_before = (served.root / "_build/html/searchindex.js").read_bytes()
+    page_before = (served.root / PAGE).read_bytes()
+    again = run_book(served.root, "build")
+    # Everything the server wrote, the environment included, was whole and up to date.
+    assert re.search(r"0 added, 0 changed, 0 removed", again.stdout), again.stdout
+    assert (served.root / "_build/html/searchindex.js").read_bytes() == index_before
+    assert (served.root / PAGE).read_bytes() == page_before
+
+    # And it is what a build from scratch of the same sources makes.
+    scratch = tmp_path / "scratch"
+    shutil.copytree(served.root, scratch, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    run_book(scratch, "build")
+    # Asset links carry a checksum (?v=...) once the asset is in _build/html: a first build
+    # writes pages before it copies the assets, so it has none for some.
+    assert _no_checksums((scratch / PAGE).read_text(encoding="utf-8")) == _no_checksums(page_before.decode())
+    ours, theirs = _search_index(served.root), _search_index(scratch)
+    for key in ("terms", "titleterms"):  # Sphinx keeps words it pruned to nothing (see test_build_speedups)
+        ours[key] = {word: pages for word, pages in ours[key].items() if pages != []}
+    assert ours == theirs
+
+
+def test_a_change_of_configuration_restarts_the_server(served: Server) -> None:
+    config = served.root / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    served.wait_for(r"serve: restarting")
+    served.wait_for(r"serve: watching")
+
+
+def test_which_saves_are_followed(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    notebooks = layout.notebooks
+    assert is_source(layout, notebooks / "jinrong-zhaiwu" / "1.md")
+    assert is_source(layout, notebooks / "intro.md")
+    assert is_source(layout, layout.config) and needs_restart(layout, layout.config)
+    assert needs_restart(layout, layout.vocabulary)
+    assert not is_source(layout, notebooks / "_index" / "topics" / "x.md")  # written by index
+    assert not is_source(layout, notebooks / "jinrong-zhaiwu" / ".1.md.swp")
+    assert not is_source(layout, notebooks / "jinrong-zhaiwu" / "1.md~")
+    assert not is_source(layout, layout.data / "articles.csv")
