@@ -66,6 +66,11 @@ RE_INDEX = re.compile(
     r"(?P<written>\d+) files written, (?P<removed>\d+) removed in (?P<s>[\d.]+) s",
     re.M,
 )
+RE_SERVED = (
+    r"site updated in (?P<s>[\d.]+) s \(index (?P<index>[\d.]+) s, build (?P<build>[\d.]+) s, "
+    r"(?P<read>\d+) pages read\)"
+)
+SERVE_EDITS = 3  # edits timed while ``book serve`` runs
 RE_UPDATING = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed, (\d+) removed")
 RE_WARNING = re.compile(r"WARNING: (.*)")
 RE_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # Sphinx colours its output even into a file
@@ -268,6 +273,68 @@ class Runner:
         if not run.ok:
             print("    " + tail(stderr or stdout, 15).replace("\n", "\n    "), flush=True)
         return run
+
+
+class Server:
+    """``python -m book serve`` under the harness: its output is read line by line, each line with the
+    ``time.perf_counter()`` at which it arrived, and copied to ``<stem>.out`` / ``<stem>.err``."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str], stem: Path) -> None:
+        self.stem = stem
+        self.err = open(stem.with_suffix(".err"), "wb")  # noqa: SIM115  (closed in stop)
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=self.err, env=env, text=True, start_new_session=True
+        )
+        self.lines: list[tuple[float, str]] = []
+        self._arrived = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._next = 0  # lines before this one were matched or passed over
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with open(self.stem.with_suffix(".out"), "w", encoding="utf-8") as log:
+            for line in self.proc.stdout:
+                now = time.perf_counter()
+                log.write(line)
+                log.flush()
+                with self._arrived:
+                    self.lines.append((now, RE_ANSI.sub("", line.rstrip("\n"))))
+                    self._arrived.notify_all()
+
+    def wait_for(self, pattern: str, timeout: float) -> tuple[float, re.Match[str]] | None:
+        """The first line from here on matching ``pattern``, and when it arrived; None on timeout or exit."""
+        deadline = time.perf_counter() + timeout
+        with self._arrived:
+            while True:
+                while self._next < len(self.lines):
+                    at, line = self.lines[self._next]
+                    self._next += 1
+                    if m := re.search(pattern, line):
+                        return at, m
+                left = deadline - time.perf_counter()
+                if left <= 0 or self.proc.poll() is not None:
+                    return None
+                self._arrived.wait(min(left, 1.0))
+
+    def peak_rss_kb(self) -> int | None:
+        """VmHWM: the server process's own peak resident set (its forked workers are not counted)."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return None
+        m = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        return int(m.group(1)) if m else None
+
+    def stop(self) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            code = None
+        self.err.close()
+        return code
 
 
 # --------------------------------------------------------------------------- book folders and edits
@@ -563,6 +630,8 @@ class Bench:
             steps["edit_one"] = self.edit_step(book, rows, site, self.book_cmd("build"), label, "build-edit-one")
 
         steps["add_one"] = self.add_step(work, book, site, label)
+        if rows:
+            steps["serve"] = self.serve_step(work, book, site, rows, label)
         if not self.args.keep:
             shutil.rmtree(work, ignore_errors=True)
         return result
@@ -614,6 +683,105 @@ class Bench:
             "import": imp.record(),
             "build": run.record() | {"docs_read": docs_read(run)},
         }
+
+    def serve_step(self, work: Path, book: Path, site: Path, rows: list[dict[str, str]], label: str) -> dict[str, Any]:
+        """``python -m book serve`` on the built book: edits and an addition, each timed from the moment the
+        notebook (or the import) is written to the server's line saying the site is updated."""
+        self.run.count += 1
+        stem = self.run.logs / f"{self.run.count:02d}-serve"
+        timeout = self.args.timeout or 1800
+        started = time.perf_counter()
+        server = Server(self.book_cmd("serve", "--port", "-1"), book, self.run.env, stem)
+        out: dict[str, Any] = {"log": str(stem.relative_to(REPO)), "edits": [], "load_before": loadavg()}
+        try:
+            ready = server.wait_for(r"^serve: watching", timeout)
+            if ready is None:
+                self.problem(f"{label}: serve did not start (see {stem}.err)")
+                return out
+            out["startup_s"] = round(ready[0] - started, 3)
+            print(f"  {'serve: start-up':<22} {out['startup_s']:8.1f} s", flush=True)
+            for i in range(SERVE_EDITS):
+                row = rows[(len(rows) // 2 + 1 + i * 7) % len(rows)]
+                marker = f"BENCHSERVE{len(rows)}X{i}"
+                before = time.time()
+                line = append_sentence(book / row["path"], f"这是服务模式追加的一句话{marker}。")
+                t0 = time.perf_counter()
+                hit = server.wait_for(RE_SERVED, timeout)
+                page = html_page(site, row["path"])
+                index = site / "searchindex.js"
+                seen = (
+                    hit is not None
+                    and page.is_file()
+                    and marker in page.read_text(encoding="utf-8", errors="replace")
+                    and index.stat().st_mtime >= before
+                )
+                data = server.wait_for(r"data page updated in ([\d.]+) s", timeout)
+                edit = {"notebook": f"{row['path']}:{line}", "verified": seen}
+                if hit is not None:
+                    m = hit[1]
+                    edit.update(
+                        wall_s=round(hit[0] - t0, 3),
+                        printed={"s": float(m["s"]), "index_s": float(m["index"]), "build_s": float(m["build"])},
+                        docs_read=int(m["read"]),
+                    )
+                if data is not None:
+                    edit["data_page_s"] = round(data[0] - t0, 3)
+                if not seen:
+                    self.problem(f"{label}: serve: edit of {row['path']}:{line} not in {page.relative_to(book)}")
+                out["edits"].append(edit)
+                print(f"  {'serve: edit ' + str(i + 1):<22} {edit.get('wall_s', float('nan')):8.2f} s", flush=True)
+            out["add_one"] = self._serve_add(work, book, site, server, label, timeout)
+            out["server_peak_rss_kb"] = server.peak_rss_kb()
+        finally:
+            code = server.stop()
+        out["exit_code"] = code
+        if code != 0:
+            self.problem(f"{label}: serve exited {code} on SIGTERM (see {stem}.err)")
+        walls = [e["wall_s"] for e in out["edits"] if "wall_s" in e]
+        if walls:
+            out["edit_wall_s_median"] = round(statistics.median(walls), 3)
+        return out
+
+    def _serve_add(
+        self, work: Path, book: Path, site: Path, server: Server, label: str, timeout: float
+    ) -> dict[str, Any]:
+        src = work / "serve-add-source"
+        gen = self.run(
+            "generate-serve-add",
+            self.book_cmd("sample", "--articles", "8", "--out", str(src), "--seed", str(ADD_SEED + 1)),
+            book,
+        )
+        if not self.check(gen, f"{label}: generate the capture added while serving"):
+            return {"error": "could not generate the capture"}
+        taken = {int(r["id"]) for r in read_articles(book) if r["id"].isdigit()}
+        taken |= {int(p.stem) for p in (work / "corpus").glob("*.txt") if p.stem.isdigit()}
+        new_id, title, capture = new_capture(src, work / "serve-add", taken, "服务新增")
+        t0 = time.perf_counter()
+        imp = self.run("serve-import-add-one", self.book_cmd("import", str(capture), "--quiet"), book)
+        self.check(imp, f"{label}: import one article while serving")
+        hit = server.wait_for(rf"{new_id}\.md: site updated in", timeout)
+        row = next((r for r in read_articles(book) if r["id"] == str(new_id)), None)
+        page = html_page(site, row["path"]) if row else None
+        seen = bool(hit and page and page.is_file() and f"服务新增{new_id}" in page.read_text(encoding="utf-8"))
+        if not seen:
+            self.problem(f"{label}: serve: added article {new_id} not found in the site")
+        data = server.wait_for(r"data page updated in", timeout)
+        result: dict[str, Any] = {
+            "id": new_id,
+            "verified": seen,
+            "import": imp.record(),
+            "left_to_server": "left to `python -m book serve`" in imp.stdout,
+        }
+        if hit is not None:
+            result["wall_s"] = round(hit[0] - t0, 3)
+            m = re.search(RE_SERVED, hit[1].string)
+            if m:
+                result["printed"] = {"s": float(m["s"]), "index_s": float(m["index"]), "build_s": float(m["build"])}
+                result["docs_read"] = int(m["read"])
+        if data is not None:
+            result["data_page_s"] = round(data[0] - t0, 3)
+        print(f"  {'serve: add one':<22} {result.get('wall_s', float('nan')):8.2f} s", flush=True)
+        return result
 
     # ----------------------------------------------------------------------- the yardstick
 
@@ -707,6 +875,7 @@ RATIO_DEFINITIONS = {
     "build_full_peak_rss": "our full-build peak RSS / yardstick full-build peak RSS (not normalised)",
     "build_noop_time": "our no-op build s / yardstick no-op build s (not normalised)",
     "edit_one_time": "our edit-one-article build s / yardstick edit-one-article build s (not normalised)",
+    "serve_edit_time": "median of our `serve` edit → site s / yardstick edit-one-article build s (not normalised)",
     "html_page_mean_bytes": "our mean article-page HTML bytes / yardstick mean (per page)",
     "html_page_median_bytes": "our median article-page HTML bytes / yardstick median (per page)",
     "html_page_max_bytes": "our largest article page / yardstick largest article page",
@@ -726,6 +895,7 @@ def ratios(ours: dict[str, Any], yard: dict[str, Any]) -> dict[str, Any]:
         "build_full_peak_rss": ratio(get(o, "build_full", "peak_rss_kb"), get(y, "build_full", "peak_rss_kb")),
         "build_noop_time": ratio(get(o, "build_noop", "wall_s"), get(y, "build_noop", "wall_s")),
         "edit_one_time": ratio(get(o, "edit_one", "wall_s"), get(y, "edit_one", "wall_s")),
+        "serve_edit_time": ratio(get(o, "serve", "edit_wall_s_median"), get(y, "edit_one", "wall_s")),
         "html_page_mean_bytes": ratio(get(ours, "pages", "mean_bytes"), get(yard, "pages", "mean_bytes")),
         "html_page_median_bytes": ratio(get(ours, "pages", "median_bytes"), get(yard, "pages", "median_bytes")),
         "html_page_max_bytes": ratio(get(ours, "pages", "max_bytes"), get(yard, "pages", "max_bytes")),
@@ -832,6 +1002,27 @@ def our_rows(r: dict[str, Any]) -> list[tuple[str, str, str | None]]:
             f" [{get(add, 'build', 'docs_read')}]" + ok_mark(add),
             None,
         ),
+        ("serve: start-up until watching (s)", fmt_s(get(s, "serve", "startup_s")), None),
+        (
+            "serve: edit one article → site (s), each edit [pages read]",
+            ", ".join(
+                f"{fmt_s(e.get('wall_s'))} [{e.get('docs_read')}]" + ok_mark(e) for e in get(s, "serve", "edits") or []
+            )
+            or "–",
+            "serve_edit_time",
+        ),
+        (
+            "serve: edit → data page updated too (s)",
+            ", ".join(fmt_s(e.get("data_page_s")) for e in get(s, "serve", "edits") or []) or "–",
+            None,
+        ),
+        (
+            "serve: add one article: import → site (s) [pages read]",
+            f"{fmt_s(get(s, 'serve', 'add_one', 'wall_s'))} [{get(s, 'serve', 'add_one', 'docs_read')}]"
+            + ok_mark(get(s, "serve", "add_one")),
+            None,
+        ),
+        ("serve: server peak RSS (MiB)", fmt_mib(get(s, "serve", "server_peak_rss_kb")), None),
         ("HTML per article page: mean", fmt_bytes(pages.get("mean_bytes")), "html_page_mean_bytes"),
         ("HTML per article page: median", fmt_bytes(pages.get("median_bytes")), "html_page_median_bytes"),
         ("HTML per article page: max", fmt_bytes(pages.get("max_bytes")), "html_page_max_bytes"),
