@@ -31,6 +31,7 @@ from .model import Article
 from .tagging import Vocabulary, load_vocabulary
 
 _ID_LINE = re.compile(r"^  id: (.+)$", re.MULTILINE)
+_QUOTED_WORD = re.compile(r"'(\w+)'")
 
 
 @dataclass
@@ -52,9 +53,13 @@ def existing_ids(layout: Layout) -> dict[str, Path]:
     """Article id → notebook path, read from each notebook's front matter (fast path: the id line)."""
     found: dict[str, Path] = {}
     for path in layout.article_notebooks():
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        with open(path, "rb") as file:  # the id is near the top: the rest of a long notebook is not read
+            head = file.read(4096).decode("utf-8", errors="replace")
         m = _ID_LINE.search(head)
         if not m:
+            continue
+        if quoted := _QUOTED_WORD.fullmatch(m.group(1)):
+            found.setdefault(quoted.group(1), path)  # what YAML makes of '67202', without YAML
             continue
         try:
             value = yaml.safe_load(m.group(1))

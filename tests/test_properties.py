@@ -747,3 +747,13 @@ _SEGMENT = st.sampled_from(["notebooks", "_index", "tags", "topics", "jinrong-zh
 def test_links_between_pages_are_what_relpath_gives(target_dirs: list[str], here_dirs: list[str], name: str) -> None:
     target, here = "/".join([*target_dirs, name]), "/".join([*here_dirs, "page.md"])
     assert pages._relative(target, here) == os.path.relpath(target, os.path.dirname(here) or ".")
+
+
+@given(st.from_regex(r"\A\w+\Z"))
+def test_a_quoted_id_is_read_without_yaml_as_yaml_reads_it(word: str) -> None:
+    """``existing_ids`` reads ``id: '…'`` lines of word characters without YAML: the same value."""
+    from book.importer import _QUOTED_WORD
+
+    line = f"'{word}'"
+    match = _QUOTED_WORD.fullmatch(line)
+    assert match is not None and match.group(1) == str(yaml.safe_load(line))
