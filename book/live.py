@@ -180,6 +180,10 @@ class LiveBook:
             gc.unfreeze()
         return Pass(tuple(read), time.perf_counter() - started, app.statuscode)
 
+    def idle(self) -> None:
+        """Work for the next build that can be done while waiting for a save."""
+        self.index.prepare()
+
     def data_outdated(self) -> bool:
         """Whether the data page waits for a pass (its tables changed since it was read)."""
         env = self.app.env

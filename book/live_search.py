@@ -39,11 +39,18 @@ class _Table:
         self.frozen: dict[str, list[int] | int] = {}
         self.text: dict[str, str] = {}
         self.order: list[str] | None = None  # the words, sorted; None when words came or went
+        self.whole: str | None = None  # the table's text, when nothing changed since ``reset``
 
     def reset(self, frozen: dict[str, list[int] | int]) -> None:
         self.frozen = frozen
         self.text = {}
         self.order = None
+        self.whole = None
+
+    def prepare(self) -> None:
+        """Make each word's text now (the server's idle time), so the next change pays for its
+        own words only."""
+        self.dumps(cache_words=True)
 
     def set(self, word: str, value: list[int] | int | None) -> None:
         if value is None:
@@ -55,8 +62,16 @@ class _Table:
                 self.order = None
             self.frozen[word] = value
         self.text.pop(word, None)
+        self.whole = None
 
-    def dumps(self) -> str:
+    def dumps(self, cache_words: bool = False) -> str:
+        if self.whole is not None and not cache_words:
+            return self.whole
+        if not self.text and not cache_words:
+            # Every number changed (pages came or went): one pass of the C encoder is twice as
+            # fast as a word at a time; the words' own texts wait for ``prepare``.
+            self.whole = json.dumps(self.frozen, sort_keys=True)
+            return self.whole
         if self.order is None:
             self.order = sorted(self.frozen)
         text, frozen = self.text, self.frozen
@@ -66,7 +81,8 @@ class _Table:
             if part is None:
                 part = text[word] = f"{json.dumps(word)}: {json.dumps(frozen[word])}"
             parts.append(part)
-        return "{" + ", ".join(parts) + "}"
+        self.whole = "{" + ", ".join(parts) + "}"
+        return self.whole
 
 
 def _frozen_value(pages: set[str], fn2index: dict[str, int]) -> list[int] | int | None:
@@ -131,6 +147,7 @@ class LiveIndex:
         )  # fmt: skip
         builder.load_indexer(set())
         self.dumps(builder.indexer.freeze())
+        self.prepare()
 
     def adopt(self, indexer: IndexBuilder) -> None:
         """Take over an index Sphinx built (and loaded) itself; everything is frozen afresh."""
@@ -203,6 +220,11 @@ class LiveIndex:
         self.dirty = (set(), set())
         # Sphinx's freeze puts these in the frozen dict; ``dump`` serialises them from the tables.
         return self.tables[0].frozen, self.tables[1].frozen
+
+    def prepare(self) -> None:
+        """Make every word's text now, while the server waits for the next save."""
+        for table in self.tables:
+            table.prepare()
 
     def dumps(self, frozen: dict[str, Any]) -> str:
         """``json.dumps(frozen, sort_keys=True)``, with the word tables from their cached text."""

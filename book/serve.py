@@ -173,6 +173,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                 print(f"serve: data page updated in {time.perf_counter() - started:.1f} s", flush=True)
                 if data.status:
                     print("serve: the data page's build failed (see above)", file=sys.stderr, flush=True)
+            live.idle()
     except KeyboardInterrupt:
         print("serve: stopped", flush=True)
     finally:
