@@ -40,6 +40,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What ``index`` derived again (``IndexReport.derived``), in the server's report line.
+DERIVED = {"all": "every table and page", "articles": "the articles table", "nothing": "nothing"}
+
+
 def start_http(layout: Layout, host: str, port: int) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(_QuietHandler, directory=str(layout.html))
     server = http.server.ThreadingHTTPServer((host, port), handler)
@@ -112,12 +116,12 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
     # Kept in memory between runs of ``index``, and saved when the server stops.
     cache = ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
 
-    def index_and_report() -> float:
+    def index_and_report() -> tuple[float, str]:
         started = time.perf_counter()
         report = index(layout, cache)
         for problem in report.problems:
             print(problem, file=sys.stderr)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, report.derived
 
     signal.signal(signal.SIGTERM, _stop)
     make_book_importable(layout)
@@ -158,13 +162,14 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                 if http_server is not None:
                     http_server.server_close()
                 _restart()
-            index_seconds = index_and_report()
+            index_seconds, derived = index_and_report()
             article = live.build(defer_data=True)
             signal.signal(signal.SIGTERM, _stop)  # nbclient resets it after running a notebook
             total = time.perf_counter() - started
             print(
                 f"serve: {_describe(layout, changed)}: site updated in {total:.1f} s "
-                f"(index {index_seconds:.1f} s, build {article.seconds:.1f} s, {len(article.read)} pages read)",
+                f"(index {index_seconds:.1f} s, build {article.seconds:.1f} s, {len(article.read)} pages read; "
+                f"derived: {DERIVED[derived]})",
                 flush=True,
             )
             if live.data_outdated():
