@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import env_save, parallel_read, parallel_write, search
+from . import env_save, parallel_read, parallel_write, search, sphinx_internals
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
@@ -128,6 +128,36 @@ def _cheap_default_documents() -> None:
         return
     if list(inspect.signature(original).parameters) == ["source_path", "parser_cls"]:
         base.make_document = make_document
+
+
+def _path2doc_without_relpath() -> None:
+    """Every link of a page to another page (related articles, tag and topic lists) is checked
+    by myst-parser with ``Project.path2doc`` on an absolute path, which Sphinx makes relative
+    with ``os.path.relpath``: 0.5 s of reading the 14 pages an added article touches at 10,000
+    articles (py-spy).  A normalised path under the (normalised) source folder is relative by
+    dropping the folder, which is what ``relpath`` computes; other paths go to Sphinx as before."""
+    from sphinx.project import Project
+
+    original = Project.path2doc
+    if getattr(original, "_book_prefix_path", False):
+        return
+
+    @functools.wraps(original)
+    def path2doc(self: Any, filename: Any) -> str | None:
+        if isinstance(filename, str):
+            srcdir = os.fspath(self.srcdir)
+            if (
+                filename.startswith(srcdir)
+                and filename[len(srcdir) : len(srcdir) + 1] == os.sep
+                and os.path.isabs(srcdir)
+                and os.path.normpath(srcdir) == srcdir
+                and os.path.normpath(filename) == filename
+            ):
+                return original(self, filename[len(srcdir) + 1 :])
+        return original(self, filename)
+
+    path2doc._book_prefix_path = True  # type: ignore[attr-defined]
+    Project.path2doc = path2doc  # type: ignore[method-assign]
 
 
 def _freeze_heap(*args: Any) -> None:
@@ -311,6 +341,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     _read_front_matter_with_libyaml()
     _cheap_default_documents()
     _number_sections_without_copying()
+    if sphinx_internals.known():
+        _path2doc_without_relpath()
     app.connect("env-before-read-docs", _freeze_heap)
     app.connect("env-updated", _freeze_heap)
     search.setup(app)

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import sphinx
 import sphinx.builders as sphinx_builders
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -288,3 +290,24 @@ def test_anything_but_an_environment_is_pickled_as_before(tmp_path: Path) -> Non
         env_save._PickleInBackground.dump({"a": 1}, f, pickle.HIGHEST_PROTOCOL)
     assert not env_save._writers
     assert pickle.loads((tmp_path / "doctree.pickle").read_bytes()) == {"a": 1}
+
+
+_segments = st.lists(st.sampled_from(["a", "b.md", "c.ipynb", "..", ".", "", "子目录", "d.md.txt"]), max_size=5)
+
+
+@settings(deadline=None)
+@given(parts=_segments, inside=st.booleans(), mapped=st.booleans())
+def test_a_page_path_is_made_relative_as_relpath_makes_it(parts: list[str], inside: bool, mapped: bool) -> None:
+    """``Project.path2doc`` without ``os.path.relpath`` (``book.sphinxext``) answers as Sphinx's does."""
+    from sphinx.project import Project
+
+    from book import sphinxext
+
+    sphinxext._path2doc_without_relpath()
+    fast = Project.path2doc
+    assert getattr(fast, "_book_prefix_path", False)
+    project = Project("/srv/书/src", [".md", ".ipynb"])
+    if mapped:
+        project._path_to_docname["b.md"] = "mapped-b"
+    filename = ("/srv/书/src/" if inside else "/srv/other/") + "/".join(parts)
+    assert fast(project, filename) == fast.__wrapped__(project, filename)
