@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import heapq
 import io
 import json
 import os
@@ -407,24 +408,33 @@ def _shared_tag_relations(tags_of: dict[str, set[str]]) -> list[list[Any]]:
     """Pairs of articles that share tags, weighted by Jaccard similarity, a few per article.
 
     Tags carried by a large share of the corpus say little about a pair and
-    would make this quadratic, so they are left out of the pairing.
+    would make this quadratic, so they are left out of the pairing (they still
+    count in the union).
     """
     postings: dict[str, list[str]] = defaultdict(list)
     for article_id, tags in tags_of.items():
         for tag in tags:
             postings[tag].append(article_id)
     limit = max(50, len(tags_of) // 20)
+    common = {tag for tag, ids in postings.items() if len(ids) > limit}
+    # |A ∪ B| = |A| + |B| - |A ∩ B|, and A ∩ B is the n paired tags plus the common tags both
+    # carry: a few per article, so no set is built per pair (1.4 s at 10,000 articles before).
+    common_of = {article_id: tags & common for article_id, tags in tags_of.items()}
+    size = {article_id: len(tags) for article_id, tags in tags_of.items()}
     best: dict[tuple[str, str], float] = {}
     for article_id, tags in sorted(tags_of.items()):
         shared: Counter[str] = Counter()
         for tag in tags:
-            if len(postings[tag]) <= limit:
+            if tag not in common:
                 shared.update(postings[tag])  # a list counts in C; a filtering generator did not
         del shared[article_id]
+        mine, my_size = common_of[article_id], size[article_id]
         scored = [
-            (round(n / len(tags | tags_of[other]), 4), other) for other, n in shared.items() if n >= SHARED_TAGS_MIN
+            (round(n / (my_size + size[other] - n - (len(mine & common_of[other]) if mine else 0)), 4), other)
+            for other, n in shared.items()
+            if n >= SHARED_TAGS_MIN
         ]
-        for weight, other in sorted(scored, key=lambda x: (-x[0], x[1]))[:SHARED_TAGS_PER_ARTICLE]:
+        for weight, other in heapq.nsmallest(SHARED_TAGS_PER_ARTICLE, scored, key=lambda x: (-x[0], x[1])):
             best[tuple(sorted((article_id, other)))] = weight
     return [[a, b, "shared-tags", w] for (a, b), w in sorted(best.items())]
 

@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from book import catalog
 from book.indexer import index
@@ -146,3 +148,76 @@ def test_an_edit_beyond_the_text_derives_everything_again(small_book: Path) -> N
     report = index(layout)
     assert report.derived == "all" and tag_page in report.changed
     assert tag_page.read_bytes() == restored
+
+
+def _shared_tag_relations_reference(tags_of: dict[str, set[str]]) -> list[list]:
+    """The pairing as first written: a set union per candidate pair, a full sort per article."""
+    from collections import Counter, defaultdict
+
+    from book.catalog import SHARED_TAGS_MIN, SHARED_TAGS_PER_ARTICLE
+
+    postings: dict[str, list[str]] = defaultdict(list)
+    for article_id, tags in tags_of.items():
+        for tag in tags:
+            postings[tag].append(article_id)
+    limit = max(50, len(tags_of) // 20)
+    best: dict[tuple[str, str], float] = {}
+    for article_id, tags in sorted(tags_of.items()):
+        shared: Counter[str] = Counter()
+        for tag in tags:
+            if len(postings[tag]) <= limit:
+                shared.update(postings[tag])
+        del shared[article_id]
+        scored = [
+            (round(n / len(tags | tags_of[other]), 4), other) for other, n in shared.items() if n >= SHARED_TAGS_MIN
+        ]
+        for weight, other in sorted(scored, key=lambda x: (-x[0], x[1]))[:SHARED_TAGS_PER_ARTICLE]:
+            best[tuple(sorted((article_id, other)))] = weight
+    return [[a, b, "shared-tags", w] for (a, b), w in sorted(best.items())]
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.dictionaries(
+        st.integers(1, 400).map(str),
+        st.sets(st.sampled_from([f"t{i}" for i in range(10)]), min_size=1, max_size=7),
+        min_size=40,
+        max_size=200,
+    )
+)
+def test_shared_tag_pairs_are_the_ones_the_set_unions_give(tags_of: dict[str, set[str]]) -> None:
+    """40 to 200 articles over 10 tags: most tags pass the 50-article limit and count only in the union."""
+    from book.catalog import _shared_tag_relations
+
+    assert _shared_tag_relations(tags_of) == _shared_tag_relations_reference(tags_of)
+
+
+def test_article_notebooks_are_the_ones_rglob_finds(tmp_path: Path) -> None:
+    """``Layout.article_notebooks`` walks the tree itself: the same notebooks, in the same order."""
+    from book.layout import Layout
+
+    layout = Layout(tmp_path)
+    for rel in [
+        "intro.md",  # top level: not an article
+        "_index/tags/x.md",  # generated
+        "a/1.md",
+        "a-b/2.md",  # sorts after a/ as a path, before it as a string
+        "a/b/3.md",
+        "a/.hidden.md",
+        ".cache/4.md",
+        "a/5.MD",
+        "a/notes.txt",
+        "子目录/6.md",
+    ]:
+        path = layout.notebooks / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    expected = sorted(p for p in layout.notebooks.rglob("*.md") if layout.is_article_notebook(p))
+    assert layout.article_notebooks() == expected
+    assert [layout.rel(p) for p in expected] == [
+        "notebooks/.cache/4.md",
+        "notebooks/a/1.md",
+        "notebooks/a/b/3.md",
+        "notebooks/a-b/2.md",
+        "notebooks/子目录/6.md",
+    ]
