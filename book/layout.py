@@ -59,9 +59,19 @@ class Layout:
         return len(rel.parts) >= 2 and rel.parts[0] != GENERATED and not rel.name.startswith(".")
 
     def article_notebooks(self) -> list[Path]:
+        """Every article notebook, in path order: ``notebooks/**/*.md`` below a category folder,
+        not hidden, not generated.  (``os.walk`` rather than ``rglob``, which took 0.2 s of every
+        ``index`` at 10,000 notebooks.)"""
         if not self.notebooks.exists():
             return []
-        return sorted(p for p in self.notebooks.rglob("*.md") if self.is_article_notebook(p))
+        found: list[Path] = []
+        for folder, dirs, files in os.walk(self.notebooks):
+            here = Path(folder)
+            if here == self.notebooks:
+                dirs[:] = [d for d in dirs if d != GENERATED]  # top-level notebooks are not articles
+                continue
+            found += [here / name for name in files if name.endswith(".md") and not name.startswith(".")]
+        return sorted(found)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
