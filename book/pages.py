@@ -6,6 +6,7 @@ Plain MyST Markdown (no code, so nothing to execute).  Article text in them
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import Counter, defaultdict
@@ -67,7 +68,14 @@ def _relative(target: str, here: str) -> str:
 
 
 def _link(title: str, target: str, here: str) -> str:
-    return f"[{escape(title)}]({link_destination(_relative(target, here))})"
+    return _link_from(title, target, here.rpartition("/")[0])
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _link_from(title: str, target: str, folder: str) -> str:
+    # Remembered: an article is linked from each of its tag pages (all in one folder), and
+    # ``book serve`` writes the same links again after every addition.
+    return f"[{escape(title)}]({link_destination(_relative(target, folder + '/' if folder else ''))})"
 
 
 def topics(entries: list[Entry], stubs: dict[str, Stub]) -> list[Topic]:

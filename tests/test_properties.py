@@ -749,6 +749,19 @@ def test_links_between_pages_are_what_relpath_gives(target_dirs: list[str], here
     assert pages._relative(target, here) == os.path.relpath(target, os.path.dirname(here) or ".")
 
 
+@given(
+    st.lists(_SEGMENT, max_size=4),
+    st.lists(_SEGMENT, max_size=4),
+    st.text(max_size=12).filter(lambda t: t.splitlines() in ([], [t])),  # a title is one line
+)
+def test_a_remembered_link_is_the_link_made_afresh(target_dirs: list[str], here_dirs: list[str], title: str) -> None:
+    """``pages._link`` remembers links by the linking page's folder: the same text as made each time."""
+    from book.escape import escape, link_destination
+
+    target, here = "/".join([*target_dirs, "67202.md"]), "/".join([*here_dirs, "page.md"])
+    assert pages._link(title, target, here) == f"[{escape(title)}]({link_destination(pages._relative(target, here))})"
+
+
 @given(st.from_regex(r"\A\w+\Z"))
 def test_a_quoted_id_is_read_without_yaml_as_yaml_reads_it(word: str) -> None:
     """``existing_ids`` reads ``id: '…'`` lines of word characters without YAML: the same value."""
