@@ -47,6 +47,15 @@ class _Table:
         self.order = None
         self.whole = None
 
+    def renumber(self, frozen: dict[str, list[int] | int]) -> None:
+        """Take a new table after pages came or went, keeping the text of every word whose
+        entry is unchanged (pages numbered before the first page that came or went)."""
+        old = self.frozen
+        self.text = {word: text for word, text in self.text.items() if frozen.get(word, None) == old[word]}
+        self.frozen = frozen
+        self.order = None
+        self.whole = None
+
     def prepare(self) -> None:
         """Make each word's text now (the server's idle time), so the next change pays for its
         own words only."""
@@ -199,10 +208,39 @@ class LiveIndex:
         assert indexer is not None
         docnames = tuple(fn2index)
         mappings = (indexer._mapping, indexer._title_mapping)
-        if docnames != self.docnames:
+        if self.docnames is None:
             frozen = IndexBuilder.get_terms(indexer, fn2index)
             for table, terms in zip(self.tables, frozen, strict=True):
                 table.reset(terms)
+        elif docnames != self.docnames:
+            # Pages came or went, so pages are numbered anew; a word whose pages did not change
+            # keeps its pages, renumbered (both numberings follow the names' order, so its list
+            # stays sorted).  The others are frozen from their pages.
+            remap = [fn2index.get(name, -1) for name in self.docnames]
+            gone = -1 in remap
+            rebuilt = self.rebuilt
+            changed = [(page, fn2index[page]) for page in rebuilt if page in fn2index]
+            for table, mapping, dirty in zip(self.tables, mappings, self.dirty, strict=True):
+                if rebuilt:
+                    dirty.update(word for word, pages in mapping.items() if not pages.isdisjoint(rebuilt))
+                renumbered: dict[str, list[int] | int] = {}
+                for word, value in table.frozen.items():
+                    if isinstance(value, int):
+                        if remap[value] >= 0:
+                            renumbered[word] = remap[value]
+                    elif gone and word in dirty:  # only a word of a dropped page can hold one
+                        renumbered[word] = [remap[i] for i in value if remap[i] >= 0]
+                    else:
+                        renumbered[word] = [remap[i] for i in value]
+                for word in dirty:
+                    # A page fed again has its new number; one dropped is gone from the list.
+                    pages = mapping.get(word)
+                    value = None if pages is None else _updated_value(renumbered.get(word), pages, fn2index, changed)
+                    if value is None:
+                        renumbered.pop(word, None)
+                    else:
+                        renumbered[word] = value
+                table.renumber(renumbered)
         else:
             rebuilt = self.rebuilt
             # The pages are the same, so every page whose words may differ was fed again (a page

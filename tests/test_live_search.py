@@ -62,6 +62,13 @@ def _add_page(src: Path) -> None:
     index.write_text(index.read_text(encoding="utf-8").replace("p000\n", "p000\np999\n"), encoding="utf-8")
 
 
+def _add_page_first(src: Path) -> None:
+    # Named to come first: every other page's number moves up by one.
+    (src / "a000.md").write_text("# 排在最前 Wombat\n\n信用卡协商的新问题。\n", encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("p000\n", "a000\np000\n"), encoding="utf-8")
+
+
 def _change_title_and_drop_a_word(src: Path) -> None:
     # Title words move between the two tables; 协商 leaves the page altogether.
     text = _page(20).replace("# 第20篇:信用卡逾期", "# 第20篇:房贷展期").replace("协商", "商量")
@@ -77,6 +84,7 @@ EDITS: list[Callable[[Path], None]] = [
     _change_words,
     _remove_page,
     _add_page,
+    _add_page_first,
     _change_title_and_drop_a_word,
     _two_pages_at_once,
 ]
