@@ -701,10 +701,17 @@ class Bench:
             out["startup_s"] = round(ready[0] - started, 3)
             print(f"  {'serve: start-up':<22} {out['startup_s']:8.1f} s", flush=True)
             for i in range(SERVE_EDITS):
-                row = rows[(len(rows) // 2 + 1 + i * 7) % len(rows)]
                 marker = f"BENCHSERVE{len(rows)}X{i}"
                 before = time.time()
-                line = append_sentence(book / row["path"], f"这是服务模式追加的一句话{marker}。")
+                # The article after the middle one, then every seventh; one with no plain paragraph
+                # line (a heading-only article) is passed over for the next.
+                for k in range(len(rows)):
+                    row = rows[(len(rows) // 2 + 1 + i * 7 + k) % len(rows)]
+                    try:
+                        line = append_sentence(book / row["path"], f"这是服务模式追加的一句话{marker}。")
+                        break
+                    except ValueError:
+                        continue
                 t0 = time.perf_counter()
                 hit = server.wait_for(RE_SERVED, timeout)
                 page = html_page(site, row["path"])

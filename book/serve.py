@@ -137,6 +137,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
         print(f"serve: site built in {first.seconds:.1f} s ({len(first.read)} pages read)", flush=True)
         warm(layout, cache)
         live.warm()
+        live.idle()
         if port >= 0:
             http_server = start_http(layout, host, port)
             print(f"serve: http://{host}:{http_server.server_address[1]}/", flush=True)
