@@ -94,9 +94,22 @@ def running_server(layout: Layout) -> int | None:
     return pid
 
 
+_stop_requested: list[bool] = [False]
+
+
 def _stop(signum: int, frame: object) -> None:
-    """SIGTERM ends the server as Ctrl+C does, so the environment file is left whole."""
-    raise KeyboardInterrupt
+    """Ctrl+C or SIGTERM: stop once the build under way is done (the environment file is then
+    whole); a second one stops at once.  Raising at the first would land wherever the main thread
+    is, a finaliser run by the garbage collector included, which swallows it."""
+    if _stop_requested[0]:
+        raise KeyboardInterrupt
+    _stop_requested[0] = True
+
+
+def _on_stop_signals() -> None:
+    # Again after each build: nbclient resets SIGTERM after running the data notebook.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
 
 
 def _restart() -> None:
@@ -123,7 +136,8 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
             print(problem, file=sys.stderr)
         return time.perf_counter() - started, report.derived
 
-    signal.signal(signal.SIGTERM, _stop)
+    _stop_requested[0] = False
+    _on_stop_signals()
     make_book_importable(layout)
     if (other := running_server(layout)) is not None and other != os.getpid():
         print(f"serve: another server (pid {other}) is watching this book; stop it first", file=sys.stderr)
@@ -133,11 +147,13 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
     http_server = None
     try:
         first = live.build()
-        signal.signal(signal.SIGTERM, _stop)
+        _on_stop_signals()
         print(f"serve: site built in {first.seconds:.1f} s ({len(first.read)} pages read)", flush=True)
         warm(layout, cache)
         live.warm()
         live.idle()
+        if _stop_requested[0]:
+            raise KeyboardInterrupt
         if port >= 0:
             http_server = start_http(layout, host, port)
             print(f"serve: http://{host}:{http_server.server_address[1]}/", flush=True)
@@ -153,6 +169,8 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
         atomic_write(_pid_file(layout), f"{os.getpid()}\n")
         print(f"serve: watching {_describe(layout, sources(layout))} (Ctrl+C stops)", flush=True)
         for changes in watch:
+            if _stop_requested[0]:
+                break
             if not changes:
                 continue
             started = time.perf_counter()
@@ -165,7 +183,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                 _restart()
             index_seconds, derived = index_and_report()
             article = live.build(defer_data=True)
-            signal.signal(signal.SIGTERM, _stop)  # nbclient resets it after running a notebook
+            _on_stop_signals()
             total = time.perf_counter() - started
             print(
                 f"serve: {_describe(layout, changed)}: site updated in {total:.1f} s "
@@ -173,13 +191,16 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                 f"derived: {DERIVED[derived]})",
                 flush=True,
             )
-            if live.data_outdated():
+            if not _stop_requested[0] and live.data_outdated():
                 data = live.build()
-                signal.signal(signal.SIGTERM, _stop)
+                _on_stop_signals()
                 print(f"serve: data page updated in {time.perf_counter() - started:.1f} s", flush=True)
                 if data.status:
                     print("serve: the data page's build failed (see above)", file=sys.stderr, flush=True)
+            if _stop_requested[0]:
+                break
             live.idle()
+        print("serve: stopped", flush=True)
     except KeyboardInterrupt:
         print("serve: stopped", flush=True)
     finally:
