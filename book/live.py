@@ -178,14 +178,20 @@ class LiveBook:
         return Pass(tuple(read), time.perf_counter() - started, app.statuscode)
 
     def idle(self) -> None:
-        """Work for the next build that can be done while waiting for a save.
-
-        Each build freezes the heap (``book.sphinxext``), and what it froze includes the
-        garbage of the build before, which a process that lives on must collect.  Collecting
-        walks the whole heap (2 GB at 10,000 articles: seconds), so it is done here, and the
-        heap frozen again; unfrozen, the collector's own full passes fell in the middle of the
-        next build (a 3.7 s pause parsing the toc, py-spy)."""
+        """Work for the next build, done right after a build: the search index's word texts,
+        and the garbage made since the heap was last frozen (a pass over that part only)."""
         self.index.prepare()
+        gc.collect()
+        gc.freeze()
+
+    def collect(self) -> None:
+        """Collect the whole heap, then freeze it again (``book serve``, after a quiet while).
+
+        Each build freezes the heap (``book.sphinxext``), and what it freezes includes pages
+        the build then drops, which a process that lives on must collect in the end.  That
+        walks the whole heap (2 GB at 10,000 articles: seconds), so it waits for a pause in the
+        saves; left unfrozen instead, the collector's own full passes fell in the middle of the
+        next build (a 3.7 s pause parsing the toc, py-spy)."""
         gc.unfreeze()
         gc.collect()
         gc.freeze()

@@ -40,6 +40,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# The whole heap is collected once no save came for this long (seconds); see ``LiveBook.collect``.
+COLLECT_AFTER_QUIET_SECONDS = 10
+
 # What ``index`` derived again (``IndexReport.derived``), in the server's report line.
 DERIVED = {"all": "every table and page", "articles": "the articles table", "nothing": "nothing"}
 
@@ -168,11 +171,17 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
         next(watch)
         atomic_write(_pid_file(layout), f"{os.getpid()}\n")
         print(f"serve: watching {_describe(layout, sources(layout))} (Ctrl+C stops)", flush=True)
+        quiet, collected = 0, False  # the start-up build left garbage too
         for changes in watch:
             if _stop_requested[0]:
                 break
-            if not changes:
+            if not changes:  # a second without a save
+                quiet += 1
+                if quiet >= COLLECT_AFTER_QUIET_SECONDS and not collected:
+                    live.collect()
+                    collected = True
                 continue
+            quiet, collected = 0, False
             started = time.perf_counter()
             changed = {Path(path) for _, path in changes}
             if any(needs_restart(layout, p) for p in changed):

@@ -25,7 +25,7 @@ import pytest
 from book.layout import Layout
 from book.serve import is_source, needs_restart, running_server
 
-from .conftest import SEED, run_book
+from .conftest import REPO, SEED, run_book
 
 ARTICLE = Path("notebooks/jinrong-zhaiwu/67202.md")
 PAGE = Path("_build/html/notebooks/jinrong-zhaiwu/67202.html")
@@ -108,9 +108,19 @@ def _search_index(root: Path) -> dict:
     return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
+def _bench_pattern() -> str:
+    """The pattern ``bench/run.py`` reads the server's report line with (it is not a package)."""
+    source = (REPO / "bench" / "run.py").read_text(encoding="utf-8")
+    start = source.index("RE_SERVED = (")
+    names: dict[str, str] = {}
+    exec(source[start : source.index(")\n", start) + 2], {}, names)
+    return names["RE_SERVED"]
+
+
 def test_an_edit_is_on_the_served_page_and_in_the_search_index(served: Server) -> None:
     _append(served.root / ARTICLE, "服务测试追加的一句Quokkaserve。")
-    served.wait_for(r"67202\.md: site updated in")
+    line = served.wait_for(r"67202\.md: site updated in").string
+    assert re.search(_bench_pattern(), line), f"the benchmark would not read {line!r}"
     assert "服务测试追加的一句Quokkaserve。" in (served.root / PAGE).read_text(encoding="utf-8")
     assert any(word.startswith("quokkaserv") for word in _search_index(served.root)["terms"])
     with urllib.request.urlopen(f"{served.url}{PAGE.relative_to('_build/html').as_posix()}", timeout=30) as reply:
