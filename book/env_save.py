@@ -13,8 +13,10 @@ the next build reads every page again, as Sphinx does after a failed build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import traceback
 from typing import IO, Any
@@ -30,7 +32,8 @@ logger = logging.getLogger(__name__)
 # (pid, path) of the children still writing an environment.
 _writers: list[tuple[int, str]] = []
 # ``book serve`` sets this to False: its builds return without waiting for the child, which
-# writes while the server idles; the server waits for it before its next build and its exit.
+# writes while the server idles; a later save stops it (it writes what that one replaces), and
+# the server waits for the last one when it stops.
 wait_at_finish = True
 
 
@@ -45,6 +48,8 @@ class _PickleInBackground:
         if not isinstance(obj, BuildEnvironment) or not hasattr(os, "fork"):
             pickle.dump(obj, file, protocol)
             return
+        name = str(getattr(file, "name", ""))
+        _stop_superseded(name)
         file.flush()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -52,14 +57,39 @@ class _PickleInBackground:
         if pid == 0:  # the child: write, and leave without running the parent's exit handlers
             status = 1
             try:
-                pickle.dump(obj, file, protocol)
-                file.flush()
+                if name:
+                    # Beside the file, then renamed over it: a writer stopped half way (below)
+                    # leaves no half file under the real name.
+                    with open(_temporary(name, os.getpid()), "wb") as out:
+                        pickle.dump(obj, out, protocol)
+                    os.replace(_temporary(name, os.getpid()), name)
+                else:
+                    pickle.dump(obj, file, protocol)
+                    file.flush()
                 status = 0
             except BaseException:
                 traceback.print_exc()
             finally:
                 os._exit(status)
-        _writers.append((pid, str(getattr(file, "name", ""))))
+        _writers.append((pid, name))
+
+
+def _temporary(name: str, pid: int) -> str:
+    return f"{name}.{pid}.tmp"
+
+
+def _stop_superseded(name: str) -> None:
+    """A writer of the same file still at work (``book serve`` does not wait for them) writes an
+    environment this one replaces: stop it rather than wait for it."""
+    for pid, path in [w for w in _writers if w[1] == name and name]:
+        _writers.remove((pid, path))
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_temporary(path, pid))
 
 
 def _wait_at_finish(app: Sphinx, exception: BaseException | None) -> None:

@@ -157,7 +157,6 @@ class LiveBook:
     def build(self, defer_data: bool = False) -> Pass:
         """Bring the site up to date with the sources; with ``defer_data``, all but the data page."""
         started = time.perf_counter()
-        env_save.wait_for_writers()  # the last pass's environment file is whole before Sphinx reopens it
         self._reload_toc()
         app = self.app
         read: list[str] = []

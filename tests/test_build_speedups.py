@@ -312,3 +312,19 @@ def test_a_page_path_is_made_relative_as_relpath_makes_it(parts: list[str], insi
         project._path_to_docname["子目录/b.md"] = "子目录/b"
     filename = ("/srv/书/src/" if inside else "/srv/other/") + "/".join(parts)
     assert fast(project, filename) == fast.__wrapped__(project, filename)
+
+
+def test_a_save_replaces_one_still_being_written(tmp_path: Path) -> None:
+    """``book serve`` does not wait for a save; the next one stops it, and the file is the later one."""
+    target = tmp_path / "environment.pickle"
+    first = _environment(all_docs={f"p{n}": float(n) for n in range(200_000)})  # slow enough to be caught
+    second = _environment(all_docs={"p1": 1.0})
+    with open(target, "wb") as f:
+        env_save._PickleInBackground.dump(first, f, pickle.HIGHEST_PROTOCOL)
+    ((pid, _),) = env_save._writers
+    with open(target, "wb") as f:
+        env_save._PickleInBackground.dump(second, f, pickle.HIGHEST_PROTOCOL)
+    assert [w[0] for w in env_save._writers] != [pid]  # the first writer was stopped, not waited for
+    env_save.wait_for_writers()
+    assert target.read_bytes() == pickle.dumps(second, pickle.HIGHEST_PROTOCOL)
+    assert [p.name for p in tmp_path.iterdir()] == ["environment.pickle"]  # no temporary left
