@@ -68,7 +68,7 @@ RE_INDEX = re.compile(
 )
 RE_SERVED = (
     r"site updated in (?P<s>[\d.]+) s \(index (?P<index>[\d.]+) s, build (?P<build>[\d.]+) s, "
-    r"(?P<read>\d+) pages read\)"
+    r"(?P<read>\d+) pages read"
 )
 SERVE_EDITS = 3  # edits timed while ``book serve`` runs
 RE_UPDATING = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed, (\d+) removed")
