@@ -10,7 +10,7 @@ so the edited article is on the site at once; then the data page, whose
 notebook re-runs its tables and charts over the whole book (about 5 s at
 10,000 articles).
 
-What it writes is what ``python -m book build`` writes (``tests/test_live.py``
+What it writes is what ``python -m book build`` writes (``tests/test_serve.py``
 builds both ways and compares).  It keeps the same files up to date on disk, so
 a ``build`` after a ``serve`` starts where the server stopped.
 """
@@ -197,9 +197,7 @@ class LiveBook:
 
     def data_outdated(self) -> bool:
         """Whether the data page waits for a pass (its tables changed since it was read)."""
-        env = self.app.env
-        _deferred.clear()
-        added, changed, _ = _sphinx_get_outdated_files(env, False)
+        added, changed, _ = _sphinx_get_outdated_files(self.app.env, False)
         return bool((added | changed) & DATA_DOCS)
 
     def close(self) -> None:

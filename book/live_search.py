@@ -10,7 +10,7 @@ words whose pages changed, serialising each word once and re-using the text
 of the others.
 
 The bytes written are the ones Sphinx's own incremental build writes
-(``tests/test_live.py`` compares them), including its habit of keeping a word
+(``tests/test_live_search.py`` compares them), including its habit of keeping a word
 whose pages were all removed, with an empty list.  One difference is on
 purpose: Sphinx's reloaded index forgets the ``index`` directive entries of
 the pages it did not rebuild; this one keeps them, as a build from scratch

@@ -31,9 +31,6 @@ from pathlib import Path
 from .fsutil import atomic_write
 from .layout import Layout
 
-# Files that ``index`` writes itself: watching them would rebuild after every rebuild.
-_WRITTEN_BY_INDEX = ("_toc.yml",)
-
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # one line per request is noise here
@@ -75,7 +72,7 @@ def is_source(layout: Layout, path: Path) -> bool:
         return True
     if path.suffix != ".md" or layout.notebooks not in path.parents:
         return False
-    return (layout.generated not in path.parents) and path.name not in _WRITTEN_BY_INDEX
+    return layout.generated not in path.parents  # pages ``index`` writes: they follow the notebooks
 
 
 def _describe(layout: Layout, paths: Iterable[Path]) -> str:
