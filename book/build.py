@@ -27,6 +27,13 @@ def make_book_importable(layout: Layout) -> None:
         sys.path.insert(0, str(layout.root))
 
 
+def sphinx_overrides(layout: Layout) -> dict[str, object]:
+    """What the command line gives Jupyter Book's configuration, for ``build`` and ``serve``.
+    The toc path is relative to the book folder: an absolute path is part of Sphinx's
+    configuration, so a copied or moved book would read every page again."""
+    return {"external_toc_path": layout.toc.relative_to(layout.root).as_posix(), "latex_individualpages": False}
+
+
 def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
     """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors."""
     from jupyter_book.sphinx import build_sphinx
@@ -38,12 +45,7 @@ def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: i
         use_external_toc=True,
         noconfig=True,
         path_config=str(layout.config),
-        # Relative to the book folder: an absolute path is part of Sphinx's configuration, so a
-        # copied or moved book would read every page again.
-        confoverrides={
-            "external_toc_path": layout.toc.relative_to(layout.root).as_posix(),
-            "latex_individualpages": False,
-        },
+        confoverrides=sphinx_overrides(layout),
         builder="html",
         warningiserror=strict,
         keep_going=strict,

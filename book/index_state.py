@@ -38,7 +38,7 @@ class IndexState:
     shape: str = ""
 
 
-def _stamp(path: Path) -> list[int] | None:
+def file_stamp(path: Path) -> list[int] | None:
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -64,12 +64,12 @@ def shape(layout: Layout, entries_shape: str) -> str:
 def inputs_digest(layout: Layout, notebooks: Iterable[Path]) -> str:
     digest = _code_and_vocabulary(layout)
     for path in notebooks:
-        digest.update(f"\0{layout.rel(path)}\0{_stamp(path)}".encode())
+        digest.update(f"\0{layout.rel(path)}\0{file_stamp(path)}".encode())
     return digest.hexdigest()
 
 
 def record(layout: Layout, inputs: str, outputs: Iterable[Path], counts: dict[str, int], shape: str = "") -> IndexState:
-    stamps = {layout.rel(path): stamp for path in outputs if (stamp := _stamp(path)) is not None}
+    stamps = {layout.rel(path): stamp for path in outputs if (stamp := file_stamp(path)) is not None}
     return IndexState(inputs, stamps, counts, shape)
 
 
@@ -86,7 +86,7 @@ def up_to_date(state: IndexState | None, layout: Layout, inputs: str) -> bool:
 
 def outputs_untouched(state: IndexState, layout: Layout) -> bool:
     """Every file the last run wrote is as it left it, and no generated page was added since."""
-    if any(_stamp(layout.root / rel) != stamp for rel, stamp in state.outputs.items()):
+    if any(file_stamp(layout.root / rel) != stamp for rel, stamp in state.outputs.items()):
         return False
     return _generated_pages(layout) <= set(state.outputs)
 

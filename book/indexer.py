@@ -9,13 +9,19 @@ nothing changed since the last run, nothing is derived (``book.index_state``).
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import index_state
 from .cache import ScanCache
 from .errors import BookError
 from .layout import Layout
+
+if TYPE_CHECKING:  # catalog imports pandas, which a book with nothing to index never needs
+    from .catalog import Entry
+    from .tagging import Vocabulary
 
 
 @dataclass
@@ -61,12 +67,22 @@ def warm(layout: Layout, cache: ScanCache) -> None:
     """Read into memory what the next ``index`` will need (``book serve``, at start): every
     notebook into ``cache`` with its keyword counts, their digests, and the modules."""
     from . import catalog
+
+    _, entries, _, tfs = _read(layout, layout.article_notebooks(), cache)
+    catalog.shape_digest(entries, tfs)
+
+
+def _read(
+    layout: Layout, notebooks: list[Path], cache: ScanCache
+) -> tuple[Vocabulary, list[Entry], list[BookError], list[Counter[str]]]:
+    """The vocabulary, the notebooks' catalog entries (and problems) and their keyword counts."""
+    from . import catalog
     from .build import default_jobs
     from .tagging import load_vocabulary
 
     vocab = load_vocabulary(layout.vocabulary)
-    entries, _ = catalog.scan(layout, cache, layout.article_notebooks())
-    catalog.shape_digest(entries, catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs()))
+    entries, problems = catalog.scan(layout, cache, notebooks)
+    return vocab, entries, problems, catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs())
 
 
 def _derive_and_write(
@@ -74,15 +90,11 @@ def _derive_and_write(
 ) -> tuple[IndexReport, list[Path], str]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
     from . import catalog, pages, toc
-    from .build import default_jobs
     from .fsutil import write_if_changed
-    from .tagging import load_vocabulary
 
-    vocab = load_vocabulary(layout.vocabulary)
     cache = kept if kept is not None else ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
-    entries, problems = catalog.scan(layout, cache, notebooks)
+    vocab, entries, problems, tfs = _read(layout, notebooks, cache)
     stubs = catalog.stubs_for(entries, vocab)
-    tfs = catalog.term_frequencies_of(entries, vocab, cache, jobs=default_jobs())
     if kept is None:
         cache.save()
     report = IndexReport(articles=len(entries), problems=problems)

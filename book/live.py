@@ -23,13 +23,13 @@ import io
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
 from . import env_save
-from .build import default_jobs
+from .build import default_jobs, sphinx_overrides
+from .index_state import file_stamp
 from .layout import Layout
 from .live_search import LiveIndex
 from .sphinxext import DATA_DOCS
@@ -80,22 +80,19 @@ def build_again(app: Any) -> None:
 class LiveBook:
     """A Sphinx application for ``layout``, kept for repeated builds (see the module doc)."""
 
-    def __init__(self, layout: Layout, jobs: int | None = None, warning: Any = None) -> None:
+    def __init__(self, layout: Layout, jobs: int | None = None) -> None:
         from jupyter_book.sphinx import get_final_config
         from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
         self.layout = layout
         self.index = LiveIndex()
-        self._toc_stamp = self._stamp(layout.toc)
+        self._toc_stamp = file_stamp(layout.toc)
         # Jupyter Book's build_sphinx, minus the parts for other builders; the docutils
         # patches hold for the application's life, as they do for one build there.
         config, _ = get_final_config(
             user_yaml=layout.config,
-            cli_config={
-                "external_toc_path": layout.toc.relative_to(layout.root).as_posix(),
-                "latex_individualpages": False,
-            },
+            cli_config=sphinx_overrides(layout),
             sourcedir=layout.root,
             use_external_toc=True,
         )
@@ -105,7 +102,6 @@ class LiveBook:
         env_save.wait_at_finish = False
         BuildEnvironment.get_outdated_files = _get_outdated_files  # type: ignore[method-assign]
         self._stack.callback(self._restore)
-        self.warnings = warning if warning is not None else sys.stderr
         try:
             self.app = Sphinx(
                 srcdir=str(layout.root),
@@ -115,7 +111,7 @@ class LiveBook:
                 buildername="html",
                 confoverrides=config,
                 status=io.StringIO(),  # our own one-line summaries instead
-                warning=self.warnings,
+                warning=sys.stderr,
                 freshenv=False,
                 parallel=jobs or default_jobs(),
             )
@@ -131,14 +127,6 @@ class LiveBook:
         BuildEnvironment.get_outdated_files = _sphinx_get_outdated_files  # type: ignore[method-assign]
         _deferred.clear()
 
-    @staticmethod
-    def _stamp(path: Path) -> tuple[int, int] | None:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
     def warm(self) -> None:
         """Load and freeze the search index now, not in the first rebuild (``book serve``)."""
         self.index.warm(self.app.builder)
@@ -146,7 +134,7 @@ class LiveBook:
     def _reload_toc(self) -> None:
         """``_toc.yml`` is read when the application starts (sphinx-external-toc, at
         ``config-inited``); ``index`` rewrites it when an article is added or moves."""
-        stamp = self._stamp(self.layout.toc)
+        stamp = file_stamp(self.layout.toc)
         if stamp == self._toc_stamp:
             return
         from sphinx_external_toc.events import parse_toc_to_env

@@ -123,7 +123,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
     from .build import make_book_importable
     from .cache import ScanCache
     from .indexer import index, warm
-    from .live import LiveBook
+    from .live import LiveBook, Pass
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO
     # Kept in memory between runs of ``index``, and saved when the server stops.
@@ -144,10 +144,15 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
         return 1
     index_and_report()
     live = LiveBook(layout, jobs=jobs)
+
+    def build(defer_data: bool = False) -> Pass:
+        built = live.build(defer_data=defer_data)
+        _on_stop_signals()
+        return built
+
     http_server = None
     try:
-        first = live.build()
-        _on_stop_signals()
+        first = build()
         print(f"serve: site built in {first.seconds:.1f} s ({len(first.read)} pages read)", flush=True)
         warm(layout, cache)
         live.warm()
@@ -188,8 +193,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                     http_server.server_close()
                 _restart()
             index_seconds, derived = index_and_report()
-            article = live.build(defer_data=True)
-            _on_stop_signals()
+            article = build(defer_data=True)
             total = time.perf_counter() - started
             print(
                 f"serve: {_describe(layout, changed)}: site updated in {total:.1f} s "
@@ -198,8 +202,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
                 flush=True,
             )
             if not _stop_requested[0] and live.data_outdated():
-                data = live.build()
-                _on_stop_signals()
+                data = build()
                 print(f"serve: data page updated in {time.perf_counter() - started:.1f} s", flush=True)
                 if data.status:
                     print("serve: the data page's build failed (see above)", file=sys.stderr, flush=True)
