@@ -12,7 +12,8 @@ does not do for a large Chinese book.
   main process** (``book.parallel_write``).
 - **The data notebook is re-read when the tables change**, and
 - **the curated entities are taught to jieba** for the slugs and tags, and
-- **myst-nb reads front matter with libyaml**, once per page, and
+- **myst-nb reads front matter with libyaml**, once per page, and finds an
+  article notebook's cells without a first Markdown parse (``book.notebook_cells``), and
 - **less bookkeeping per build**: the environment Sphinx loads and saves on
   every build keeps no article records, is loaded with the garbage collector
   off, and myst-parser's throw-away default documents cost nothing; it is
@@ -34,7 +35,7 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import env_save, parallel_read, parallel_write, search, sphinx_internals
+from . import env_save, notebook_cells, parallel_read, parallel_write, search, sphinx_internals
 
 DATA_DOCS = {"notebooks/data"}
 DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
@@ -339,6 +340,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _escape_page_title, priority=900)
     app.connect("html-page-context", _cheap_sidebar_check, priority=900)
     _read_front_matter_with_libyaml()
+    notebook_cells.install()
     _cheap_default_documents()
     _number_sections_without_copying()
     if sphinx_internals.known():
