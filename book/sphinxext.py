@@ -328,6 +328,42 @@ def _cheap_sidebar_check(app: Sphinx, pagename: str, templatename: str, context:
         context["suppress_sidebar_toctree"] = lambda *args, **kwargs: True
 
 
+_checksums: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def _checksum_once_per_file() -> None:
+    """Sphinx 7.4 adds ``?v=<crc32>`` to every stylesheet and script link of every page, and
+    reads and checksums the file for each link of each page: 15 files × 1,826 pages at 1,000
+    articles.  The checksum of a file whose size, modification time and inode are unchanged
+    is remembered."""
+    from sphinx.builders import html as html_builder
+
+    original = html_builder._file_checksum
+    if getattr(original, "_book_remembered", False):
+        return
+
+    @functools.wraps(original)
+    def _file_checksum(outdir: Any, filename: Any) -> str:
+        name = os.fspath(filename)
+        if "://" in name or "?" in name:
+            return original(outdir, filename)
+        path = os.path.join(os.fspath(outdir), name)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return original(outdir, filename)
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        known = _checksums.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        checksum = original(outdir, filename)
+        _checksums[path] = (stamp, checksum)
+        return checksum
+
+    _file_checksum._book_remembered = True  # type: ignore[attr-defined]
+    html_builder._file_checksum = _file_checksum
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _allow_parallel_build)
     app.connect("config-inited", _collect_nothing_while_loading)
@@ -345,6 +381,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     _number_sections_without_copying()
     if sphinx_internals.known():
         _path2doc_without_relpath()
+        _checksum_once_per_file()
     app.connect("env-before-read-docs", _freeze_heap)
     app.connect("env-updated", _freeze_heap)
     search.setup(app)

@@ -328,3 +328,31 @@ def test_a_save_replaces_one_still_being_written(tmp_path: Path) -> None:
     env_save.wait_for_writers()
     assert target.read_bytes() == pickle.dumps(second, pickle.HIGHEST_PROTOCOL)
     assert [p.name for p in tmp_path.iterdir()] == ["environment.pickle"]  # no temporary left
+
+
+def test_asset_checksums_are_sphinxs_and_follow_a_changed_file(tmp_path: Path) -> None:
+    from sphinx.builders import html as html_builder
+    from sphinx.builders.html._assets import _file_checksum as sphinx_checksum
+
+    from book.sphinxext import _checksum_once_per_file
+
+    _checksum_once_per_file()
+    _checksum_once_per_file()  # twice is once
+    remembered = html_builder._file_checksum
+    assert remembered is not sphinx_checksum and remembered.__wrapped__ is sphinx_checksum
+    static = tmp_path / "_static"
+    static.mkdir()
+    asset = static / "book.css"
+    asset.write_bytes(b"body { color: red }\r\n")
+    first = remembered(tmp_path, "_static/book.css")
+    assert first == sphinx_checksum(tmp_path, "_static/book.css") != ""
+    assert remembered(tmp_path, "_static/book.css") == first
+    # Same size, new bytes, rewritten as Sphinx's copy does (a new file in its place).
+    replacement = static / "book.css.new"
+    replacement.write_bytes(b"body { color: blue}\r\n")
+    replacement.replace(asset)
+    assert remembered(tmp_path, "_static/book.css") == sphinx_checksum(tmp_path, "_static/book.css") != first
+    assert remembered(tmp_path, "_static/missing.css") == ""
+    assert remembered(tmp_path, "https://example.org/x.js") == ""
+    with pytest.raises(Exception, match="query strings"):
+        remembered(tmp_path, "_static/book.css?v=1")
