@@ -62,6 +62,9 @@ class _Table:
         self.dumps(cache_words=True)
 
     def set(self, word: str, value: list[int] | int | None) -> None:
+        if value is not None and self.frozen.get(word) == value:
+            # Most words of an edited page still list it: their entry and text stand.
+            return
         if value is None:
             if word in self.frozen:
                 del self.frozen[word]

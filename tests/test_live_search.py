@@ -188,3 +188,23 @@ def test_the_whole_index_serialises_as_sphinx_would(terms: dict) -> None:
     assert live.dumps(frozen) == json.dumps(frozen, sort_keys=True)
     frozen["titles"] = ("甲", "乙", "丁")  # a part that changed is serialised again
     assert live.dumps(frozen) == json.dumps(frozen, sort_keys=True)
+
+
+def test_the_std_objects_with_remembered_titles_are_sphinxs_after_a_title_changes(tmp_path: Path) -> None:
+    from book import live
+
+    src = _project(tmp_path)
+    app = _app(tmp_path, fresh=True)
+    app.build()
+    domain = app.env.domains["std"]
+    before = list(live._std_get_objects(domain))
+    assert before == list(live._sphinx_std_get_objects(domain))
+    assert ("p020", "第20篇:信用卡逾期 Credit card 催收", "doc", "p020", "", -1) in before
+    assert list(live._std_get_objects(domain)) == before  # remembered, same answer
+    _change_title_and_drop_a_word(src)
+    build_again(app)
+    env_save.wait_for_writers()
+    after = list(live._std_get_objects(domain))
+    assert after == list(live._sphinx_std_get_objects(domain)) != before
+    assert ("p020", "第20篇:房贷展期 Credit card 催收", "doc", "p020", "", -1) in after
+    assert len(live._title_texts) == len(app.env.all_docs)  # the replaced title's text is dropped

@@ -152,6 +152,17 @@ def test_an_imported_article_gets_a_page_and_its_topic_counts_it(served: Server,
     counts = re.findall(r'国美金融</a> <span class="count">(\d+)</span>', page)
     assert counts == ["2"]
     assert "67999" in " ".join(_search_index(served.root)["docnames"])
+    # objects.inv, left by the first pass, lists the new page once the data pass is done.
+    served.wait_for(r"data page updated in")
+    assert "notebooks/jinrong-zhaiwu/67999" in _inventory_pages(served.root)
+
+
+def _inventory_pages(root: Path) -> set[str]:
+    from sphinx.util.inventory import InventoryFile
+
+    with (root / "_build/html/objects.inv").open("rb") as stream:
+        inventory = InventoryFile.load(stream, "", lambda *parts: "/".join(parts))
+    return set(inventory.get("std:doc", {}))
 
 
 def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Server, tmp_path: Path) -> None:
@@ -165,6 +176,8 @@ def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Ser
     assert "serve: stopped" in served.seen + list(served.lines.queue)
     index_before = (served.root / "_build/html/searchindex.js").read_bytes()
     page_before = (served.root / PAGE).read_bytes()
+    # objects.inv waits for the data pass or the idle time after an edit's first pass.
+    inventory_before = (served.root / "_build/html/objects.inv").read_bytes()
     again = run_book(served.root, "build")
     # Everything the server wrote, the environment included, was whole and up to date.
     assert re.search(r"0 added, 0 changed, 0 removed", again.stdout), again.stdout
@@ -178,6 +191,7 @@ def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Ser
     # Asset links carry a checksum (?v=...) once the asset is in _build/html: a first build
     # writes pages before it copies the assets, so it has none for some.
     assert _no_checksums((scratch / PAGE).read_text(encoding="utf-8")) == _no_checksums(page_before.decode())
+    assert inventory_before == (scratch / "_build/html/objects.inv").read_bytes()
     ours, theirs = _search_index(served.root), _search_index(scratch)
     for key in ("terms", "titleterms"):  # Sphinx keeps words it pruned to nothing (see test_build_speedups)
         ours[key] = {word: pages for word, pages in ours[key].items() if pages != []}
