@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 TMP_SUFFIX = ".tmp"
 
@@ -44,6 +45,94 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+class AtomicBatch:
+    """Atomic writes of many files, made durable together.
+
+    :func:`atomic_write` syncs each file before it renames it.  For a thousand files that
+    is a thousand journal commits, and creating each next temporary waited on the last
+    (1.8 s of importing 1,000 articles, py-spy).  Here each file goes to its hidden
+    temporary at once; :meth:`commit` syncs them all with one call, then renames each over
+    its target.  A crash still leaves each target old or new, never renamed before its
+    bytes are on disk; before the commit there are only temporaries, which
+    :func:`remove_stale_temporaries` clears.  Used as a context manager it commits at the
+    end, and on an exception leaves the targets untouched.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, Path]] = []
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def write(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+            os.chmod(tmp, _FILE_MODE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._pending.append((tmp, path))
+
+    def commit(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        try:
+            _sync([tmp for tmp, _ in pending])
+            for tmp, path in pending:
+                os.replace(tmp, path)
+        except BaseException:
+            for tmp, _ in pending:
+                Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def discard(self) -> None:
+        pending, self._pending = self._pending, []
+        for tmp, _ in pending:
+            Path(tmp).unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicBatch:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def _sync(paths: list[str]) -> None:
+    """Every file in ``paths`` on disk: one ``syncfs`` of their filesystem where Linux has
+    it (and they share one), else an ``fsync`` of each."""
+    devices = {os.stat(path).st_dev for path in paths}
+    syncfs = _libc_syncfs()
+    if syncfs is not None and len(devices) == 1:
+        fd = os.open(paths[0], os.O_RDONLY)
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _libc_syncfs() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporaries an interrupted run left behind (names only :func:`atomic_write_bytes` uses)."""
     stale = sorted(folder.rglob(f".*{TMP_SUFFIX}")) if folder.exists() else []
@@ -63,12 +152,16 @@ def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write only when the content differs, so unchanged files keep their mtime (Sphinx rebuilds by mtime)."""
+def write_if_changed(path: Path, text: str, batch: AtomicBatch | None = None) -> bool:
+    """Write only when the content differs, so unchanged files keep their mtime (Sphinx rebuilds
+    by mtime); in ``batch`` if one is given (the file is then written at its commit)."""
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
     except FileNotFoundError:
         pass
-    atomic_write(path, text)
+    if batch is None:
+        atomic_write(path, text)
+    else:
+        batch.write(path, text)
     return True

@@ -1,10 +1,11 @@
 """``python -m book import``: captures → article notebooks.
 
 Each capture is read, tagged with the curated vocabulary, rendered and written
-atomically.  A problem with one file is reported and the batch goes on.  A
-notebook someone edited since it was written is kept as it is (``--force``
-overwrites it).  A notebook is found by its article id wherever it lives under
-``notebooks/``, so a contributor may move or rename it.
+atomically (a few hundred at a time, made durable with one sync).  A problem
+with one file is reported and the batch goes on.  A notebook someone edited
+since it was written is kept as it is (``--force`` overwrites it).  A notebook
+is found by its article id wherever it lives under ``notebooks/``, so a
+contributor may move or rename it.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from tqdm import tqdm
 
 from . import notebook, readers
 from .errors import BookError
-from .fsutil import atomic_write, remove_stale_temporaries
-from .layout import Layout
+from .fsutil import AtomicBatch, remove_stale_temporaries
+from .layout import Layout, category_folders
 from .model import Article
 from .tagging import Vocabulary, load_vocabulary
 
@@ -77,10 +78,16 @@ def prepare(article: Article, vocab: Vocabulary) -> Article:
     return dataclasses.replace(article, topic=topic, tags=tuple(tags))
 
 
-Rendered = tuple[Path, str, str, tuple[str, ...]] | BookError  # (capture, id, notebook text, category)
+# (capture, id, notebook text, the category's folders).  The folders are made in the worker,
+# which has jieba's dictionary loaded already: the main process would load it (0.7 s) only
+# to slugify category names.
+Rendered = tuple[Path, str, str, tuple[str, ...]] | BookError
 
 _vocab: Vocabulary | None = None
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+# Notebooks are made durable together (``AtomicBatch``), this many at a time: one sync for
+# each, and an import stopped half-way keeps most of what it did.
+COMMIT_EVERY = 256
 
 
 def _init_worker(vocabulary: Path) -> None:
@@ -103,7 +110,7 @@ def _render(path: Path) -> Rendered:
     assert _vocab is not None
     try:
         article = prepare(readers.read(path), _vocab)
-        return path, article.id, notebook.writes(article), article.category
+        return path, article.id, notebook.writes(article), category_folders(article.category)
     except BookError as exc:
         return exc
 
@@ -127,35 +134,51 @@ def import_paths(
     files, problems = readers.find_captures(paths)
     report.refused += problems
     known = existing_ids(layout)
-    batch: dict[str, tuple[Path, str]] = {}  # id → (capture, rendered text) imported in this run
+    this_run: dict[str, tuple[Path, str]] = {}  # id → (capture, rendered text) imported in this run
     jobs = jobs or os.cpu_count() or 1
     results = _rendered(files, layout.vocabulary, jobs)
-    for result in tqdm(results, total=len(files), desc="import", unit="article", disable=not progress, leave=False):
-        if isinstance(result, BookError):
-            report.refused.append(result)
-            continue
-        path, article_id, text, category = result
-        if article_id in batch:
-            first, first_text = batch[article_id]
-            if first_text != text:
-                report.refused.append(
-                    BookError(
-                        str(path),
-                        1,
-                        f"article {article_id} was already imported in this run from {first}, with different text",
-                        "keep one capture of each article; remove or rename the other",
-                    )
-                )
-            continue
-        batch[article_id] = (path, text)
-        target = known.get(article_id) or layout.article_path(category, article_id)
-        _write(target, text, force, report)
+    with AtomicBatch() as writes:
+        for result in tqdm(results, total=len(files), desc="import", unit="article", disable=not progress, leave=False):
+            _take(result, layout, known, this_run, writes, force, report)
+            if len(writes) >= COMMIT_EVERY:
+                writes.commit()
     return report
 
 
-def _write(target: Path, text: str, force: bool, report: ImportReport) -> None:
+def _take(
+    result: Rendered,
+    layout: Layout,
+    known: dict[str, Path],
+    this_run: dict[str, tuple[Path, str]],
+    writes: AtomicBatch,
+    force: bool,
+    report: ImportReport,
+) -> None:
+    """One rendered capture: refused, a duplicate of this run, or written (``_write``)."""
+    if isinstance(result, BookError):
+        report.refused.append(result)
+        return
+    path, article_id, text, folders = result
+    if article_id in this_run:
+        first, first_text = this_run[article_id]
+        if first_text != text:
+            report.refused.append(
+                BookError(
+                    str(path),
+                    1,
+                    f"article {article_id} was already imported in this run from {first}, with different text",
+                    "keep one capture of each article; remove or rename the other",
+                )
+            )
+        return
+    this_run[article_id] = (path, text)
+    target = known.get(article_id) or layout.article_path_in(folders, article_id)
+    _write(target, text, force, report, writes)
+
+
+def _write(target: Path, text: str, force: bool, report: ImportReport, writes: AtomicBatch) -> None:
     if not target.exists():
-        atomic_write(target, text)
+        writes.write(target, text)
         report.new.append(target)
         return
     current = target.read_text(encoding="utf-8", errors="replace")
@@ -164,5 +187,5 @@ def _write(target: Path, text: str, force: bool, report: ImportReport) -> None:
     elif notebook.is_edited(current) and not force:
         report.kept.append(target)
     else:
-        atomic_write(target, text)
+        writes.write(target, text)
         report.updated.append(target)

@@ -11,6 +11,11 @@ from .slug import slugify
 GENERATED = "_index"  # notebooks/_index/: pages `index` regenerates; never edit by hand
 
 
+def category_folders(category: tuple[str, ...]) -> tuple[str, ...]:
+    """The folders of a category's articles under ``notebooks/``: ``金融债务`` → ``jinrong-zhaiwu``."""
+    return tuple(slugify(c) for c in category)
+
+
 @dataclass(frozen=True)
 class Layout:
     root: Path
@@ -52,7 +57,11 @@ class Layout:
         return self.root / "_build" / ".book-cache"
 
     def article_path(self, category: tuple[str, ...], article_id: str) -> Path:
-        return self.notebooks.joinpath(*(slugify(c) for c in category)) / f"{article_id}.md"
+        return self.article_path_in(category_folders(category), article_id)
+
+    def article_path_in(self, folders: tuple[str, ...], article_id: str) -> Path:
+        """``article_path`` from the category's folders (``category_folders``), made elsewhere."""
+        return self.notebooks.joinpath(*folders) / f"{article_id}.md"
 
     def is_article_notebook(self, path: Path) -> bool:
         rel = path.relative_to(self.notebooks)

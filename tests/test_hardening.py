@@ -213,3 +213,31 @@ def test_the_data_notebook_round_trips_through_jupytext() -> None:
 
     text = (REPO / "notebooks" / "data.md").read_text(encoding="utf-8")
     assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst") == text
+
+
+@pytest.mark.parametrize("with_syncfs", [True, False])
+def test_a_batch_of_writes_lands_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_syncfs: bool
+) -> None:
+    from book import fsutil
+
+    if not with_syncfs:
+        monkeypatch.setattr(fsutil, "_libc_syncfs", lambda: None)  # each file fsynced instead
+    old = tmp_path / "a" / "old.md"
+    old.parent.mkdir()
+    old.write_text("旧的", encoding="utf-8")
+    with fsutil.AtomicBatch() as batch:
+        batch.write(old, "新的")
+        batch.write(tmp_path / "b" / "new.md", "新文件")
+        # Before the commit: the targets as they were, the new text in hidden temporaries.
+        assert old.read_text(encoding="utf-8") == "旧的" and not (tmp_path / "b" / "new.md").exists()
+        assert len(list(tmp_path.rglob(".*.tmp"))) == 2 == len(batch)
+    assert old.read_text(encoding="utf-8") == "新的"
+    assert (tmp_path / "b" / "new.md").read_text(encoding="utf-8") == "新文件"
+    assert not list(tmp_path.rglob(".*.tmp"))
+    assert oct((tmp_path / "b" / "new.md").stat().st_mode & 0o777) == oct(fsutil._FILE_MODE)
+
+    with pytest.raises(RuntimeError), fsutil.AtomicBatch() as batch:
+        batch.write(old, "不该写入")
+        raise RuntimeError("stopped mid-batch")
+    assert old.read_text(encoding="utf-8") == "新的" and not list(tmp_path.rglob(".*.tmp"))
