@@ -31,18 +31,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     A crash (even ``kill -9``) leaves either the old file or the new one; at
     worst a hidden ``.name.*.tmp`` that :func:`remove_stale_temporaries` clears.
     """
+    tmp = _temporary(path, data, sync=True)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temporary(path: Path, data: bytes, sync: bool) -> str:
+    """``data`` in a new hidden temporary beside ``path`` (synced to disk if ``sync``); its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 class AtomicBatch:
@@ -65,16 +76,7 @@ class AtomicBatch:
         return len(self._pending)
 
     def write(self, path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(text.encode("utf-8"))
-            os.chmod(tmp, _FILE_MODE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._pending.append((tmp, path))
+        self._pending.append((_temporary(path, text.encode("utf-8"), sync=False), path))
 
     def commit(self) -> None:
         pending, self._pending = self._pending, []

@@ -83,6 +83,16 @@ def _scanned_tokens(text: str) -> list[tuple]:
     ]
 
 
+def _agree_both_ways(text: str) -> None:
+    """The same notebook either way; and where the scan takes the text, markdown-it's tokens."""
+    assert _read(text, scan=True) == _read(text, scan=False)
+    try:
+        scanned = _scanned_tokens(text)
+    except ValueError:
+        return  # left to markdown-it, compared above
+    assert scanned == _reference_tokens(text)
+
+
 def test_the_corpus_is_large_enough_to_mean_something() -> None:
     assert len(ARTICLES) >= 8 and len(GENERATED) == 60 and any(p.name == "data.md" for p in NOTEBOOKS)
 
@@ -158,12 +168,7 @@ LINES = st.sampled_from(
 @given(st.lists(LINES, max_size=25), st.sampled_from([FRONT, FRONT + "\n", "", "---\nbad: [\n---\n"]))
 def test_generated_texts_read_the_same_either_way(lines: list[str], front: str) -> None:
     text = front + "\n".join(lines)
-    assert _read(text, scan=True) == _read(text, scan=False)
-    try:
-        scanned = _scanned_tokens(text)
-    except ValueError:
-        return  # left to markdown-it, compared above
-    assert scanned == _reference_tokens(text)
+    _agree_both_ways(text)
 
 
 # Texts of the shape the scan takes, so that it is the scan's answers being compared:
@@ -191,12 +196,7 @@ BLOCKS = st.one_of(
 @given(st.lists(BLOCKS, max_size=14), st.sampled_from([FRONT, FRONT + "\n"]))
 def test_texts_of_the_notebook_shape_read_the_same_either_way(blocks: list[list[str]], front: str) -> None:
     text = front + "\n".join(line for block in blocks for line in block)
-    assert _read(text, scan=True) == _read(text, scan=False)
-    try:
-        scanned = _scanned_tokens(text)
-    except ValueError:
-        return
-    assert scanned == _reference_tokens(text)
+    _agree_both_ways(text)
 
 
 # Where markdown-it sees no break or fence at the top level though a line looks like one,
@@ -243,9 +243,4 @@ WHOLE_TEXTS = [
 
 @pytest.mark.parametrize("text", [FRONT + body for body in EDGES] + WHOLE_TEXTS)
 def test_edges_read_the_same_either_way(text: str) -> None:
-    assert _read(text, scan=True) == _read(text, scan=False)
-    try:
-        scanned = _scanned_tokens(text)
-    except ValueError:
-        return
-    assert scanned == _reference_tokens(text)
+    _agree_both_ways(text)
