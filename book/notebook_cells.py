@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from markdown_it.token import Token
+from nbformat.v4 import nbbase
 
 # markdown-it turns CR and CRLF into LF and NUL into U+FFFD before it parses.
 _REWRITTEN = re.compile("[\r\x00]")
@@ -39,22 +40,19 @@ _INLINE_EXTENSIONS = frozenset(
 )
 
 
-class _Unusual(Exception):
+# The cell directives myst-nb reads with (its callers all use its defaults).
+_CELL_DIRECTIVES = ("{code-cell}", "{raw-cell}")
+
+
+class _Unusual(ValueError):
     """The text has a shape the line scan does not vouch for."""
 
 
-def top_level_tokens(text: str, code_directive: str = "{code-cell}", raw_directive: str = "{raw-cell}") -> list[Token]:
+def top_level_tokens(text: str) -> list[Token]:
     """The front matter, fence and block-break tokens markdown-it finds at the top level of
     ``text`` (as myst-nb passes it, with a newline appended), with the same ``map``,
     ``info`` and ``content``: all that ``read_myst_markdown_notebook`` reads.  Raises
     ``ValueError`` for a text whose shape the scan does not vouch for."""
-    try:
-        return _scan(text, code_directive, raw_directive)
-    except _Unusual as unusual:
-        raise ValueError(str(unusual)) from None
-
-
-def _scan(text: str, code_directive: str, raw_directive: str) -> list[Token]:
     if _REWRITTEN.search(text):
         raise _Unusual("carriage returns or NUL, which markdown-it rewrites")
     lines = text.split("\n")
@@ -80,7 +78,7 @@ def _scan(text: str, code_directive: str, raw_directive: str) -> list[Token]:
             if opening is None:
                 raise _Unusual(f"line {number + 1}: a fence not at the margin")
             info = opening.group(2)
-            if info.strip().startswith((code_directive, raw_directive)):
+            if info.strip().startswith(_CELL_DIRECTIVES):
                 raise _Unusual(f"line {number + 1}: a code or raw cell")
             ticks = opening.group(1)
             fence = Token("fence", "code", 0, info=info, markup=ticks, map=[number, len(lines)], block=True)
@@ -133,14 +131,14 @@ def scans(config: Any) -> bool:
 class _ScanningParser:
     """What ``read_myst_markdown_notebook`` asks of its markdown-it parser (``parse``), with
     the line scan first and the real parser, made only when needed, for unusual texts.
-    (myst-nb calls its reader with the default cell directives only, and so does this.)"""
+    (myst-nb calls its reader with the default cell directives only.)"""
 
     def __init__(self, make_parser: Any, config: Any, renderer: Any) -> None:
         self._make = (make_parser, config, renderer)
 
     def parse(self, src: str, env: Any = None) -> list[Token]:
         try:
-            return _scan(src, "{code-cell}", "{raw-cell}")
+            return top_level_tokens(src)
         except _Unusual:
             make, config, renderer = self._make
             return make(config, renderer).parse(src, env)
@@ -173,8 +171,6 @@ class _NbformatV4:
             or any(key in metadata for key in _CHECKED_METADATA)
         ):
             return self._v4.new_markdown_cell(source=source, **kwargs)
-        from nbformat.v4 import nbbase
-
         # nbformat's own constructor, without its schema check
         cell = nbbase.NotebookNode(
             id=nbbase.random_cell_id(), cell_type="markdown", source=source, metadata=nbbase.NotebookNode()
