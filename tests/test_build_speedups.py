@@ -154,12 +154,6 @@ def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
     assert "注释" not in _index(fast)["terms"]
 
 
-def test_large_reads_go_in_one_interleaved_share_per_process() -> None:
-    docs = [f"d{i}" for i in range(7)]
-    assert parallel_read.shares(docs, 2) == [["d0", "d2", "d4", "d6"], ["d1", "d3", "d5"]]
-    assert parallel_read.shares(docs[:1], 2) == [["d0"]]
-
-
 def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
     import yaml
 
