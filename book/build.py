@@ -21,8 +21,8 @@ def default_jobs() -> int:
 def make_book_importable(layout: Layout) -> None:
     """The data notebook imports `book` from the kernel it starts; that kernel inherits
     this environment, so make the book folder importable there."""
-    paths = [str(layout.root), os.environ.get("PYTHONPATH", "")]
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    paths = [str(layout.root), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in paths if p))
     if str(layout.root) not in sys.path:
         sys.path.insert(0, str(layout.root))
 

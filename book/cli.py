@@ -66,7 +66,8 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from . import warm_kernel
+    from .build import build, make_book_importable
     from .serve import running_server
 
     if (pid := running_server(_layout())) is not None:
@@ -76,13 +77,22 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    status = cmd_index(args)
-    if status and args.strict:
-        return status
-    strict = args.strict or bool(os.environ.get("CI"))
-    code = build(_layout(), strict=strict, all_files=args.all, jobs=args.jobs)
+    layout = _layout()
+    # The data notebook's kernel starts and imports while `index` works on one core;
+    # again after it, if `index` changed the tables the notebook reads.
+    make_book_importable(layout)
+    warm_kernel.start(layout, layout.data_tables, every_page=args.all)
+    try:
+        status = cmd_index(args)
+        if status and args.strict:
+            return status
+        warm_kernel.start(layout, layout.data_tables, every_page=args.all)
+        strict = args.strict or bool(os.environ.get("CI"))
+        code = build(layout, strict=strict, all_files=args.all, jobs=args.jobs)
+    finally:
+        warm_kernel.close_all()
     if code == 0:
-        print(f"build: site written to {_layout().html / 'index.html'}")
+        print(f"build: site written to {layout.html / 'index.html'}")
     return code or status
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from .slug import slugify
 
 GENERATED = "_index"  # notebooks/_index/: pages `index` regenerates; never edit by hand
+# The tables under data/ that the data notebook reads: when one changes, the page is read (and run) again.
+DATA_TABLES = ("articles.csv", "tags.csv", "relations.csv")
 
 
 def category_folders(category: tuple[str, ...]) -> tuple[str, ...]:
@@ -27,6 +29,10 @@ class Layout:
     @property
     def data(self) -> Path:
         return self.root / "data"
+
+    @property
+    def data_tables(self) -> list[Path]:
+        return [self.data / name for name in DATA_TABLES]
 
     @property
     def raw(self) -> Path:

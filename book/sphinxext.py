@@ -35,17 +35,17 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import env_save, notebook_cells, parallel_read, parallel_write, search, sphinx_internals
+from . import env_save, notebook_cells, parallel_read, parallel_write, search, sphinx_internals, warm_kernel
+from .layout import DATA_TABLES
 
 DATA_DOCS = {"notebooks/data"}
-DATA_FILES = ("articles.csv", "tags.csv", "relations.csv")
 TOPICS_SHOWN = 12
 TOPIC_PREFIX = "notebooks/_index/topics/"
 
 
 def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
     if docname in DATA_DOCS:
-        for name in DATA_FILES:
+        for name in DATA_TABLES:
             # Relative to the book folder, so the dependency follows the book when it moves.
             app.env.note_dependency(f"data/{name}")
 
@@ -377,6 +377,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _cheap_sidebar_check, priority=900)
     _read_front_matter_with_libyaml()
     notebook_cells.install()
+    warm_kernel.install()
     _cheap_default_documents()
     _number_sections_without_copying()
     if sphinx_internals.known():
