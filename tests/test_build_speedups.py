@@ -350,3 +350,38 @@ def test_asset_checksums_are_sphinxs_and_follow_a_changed_file(tmp_path: Path) -
     assert remembered(tmp_path, "https://example.org/x.js") == ""
     with pytest.raises(Exception, match="query strings"):
         remembered(tmp_path, "_static/book.css?v=1")
+
+
+@pytest.mark.parametrize("theme", ["alabaster", "sphinx_book_theme"])
+def test_no_docutils_stylesheet_lookups_and_the_same_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str
+) -> None:
+    import docutils.utils
+    from sphinx.application import Sphinx
+
+    from book.sphinxext import _no_docutils_stylesheets
+
+    looked_up: list[str] = []
+    find = docutils.utils.find_file_in_dirs
+    monkeypatch.setattr(
+        docutils.utils, "find_file_in_dirs", lambda path, dirs: looked_up.append(path) or find(path, dirs)
+    )
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(f"html_theme = {theme!r}\n", encoding="utf-8")
+    (src / "index.rst").write_text("标题\n====\n\n正文 *强调*。\n\n小节\n----\n\n`链接 <#>`_\n", encoding="utf-8")
+    pages = {}
+    for lean in (False, True):
+        out = tmp_path / f"out-{lean}"
+        app = Sphinx(str(src), str(src), str(out), str(tmp_path / f"doctrees-{lean}"), "html", status=None)
+        if lean:
+            app.connect("builder-inited", _no_docutils_stylesheets)
+            _no_docutils_stylesheets(app)  # builder-inited has been emitted already
+            looked_up.clear()
+        app.build()
+        pages[lean] = (out / "index.html").read_bytes()
+        if lean:
+            assert looked_up == []
+        else:
+            assert looked_up  # the lookups this saves happen without it
+    assert pages[True] == pages[False]
