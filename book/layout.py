@@ -59,6 +59,11 @@ class Layout:
         return self.root / "_build" / "html"
 
     @property
+    def doctrees(self) -> Path:
+        """Sphinx's saved environment and doctrees (``_build/.doctrees``)."""
+        return self.html.parent / ".doctrees"
+
+    @property
     def cache(self) -> Path:
         return self.root / "_build" / ".book-cache"
 

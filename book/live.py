@@ -144,7 +144,7 @@ class LiveBook:
                 srcdir=str(layout.root),
                 confdir=None,
                 outdir=str(layout.html),
-                doctreedir=str(layout.html.parent / ".doctrees"),
+                doctreedir=str(layout.doctrees),
                 buildername="html",
                 confoverrides=config,
                 status=io.StringIO(),  # our own one-line summaries instead

@@ -27,9 +27,9 @@ from typing import Any
 import yaml
 
 from .layout import Layout
+from .notebook import Page, read_page
 
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
-_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 # nbclient starts every kernel with this argument; the warm kernel is started as nbclient would.
 _HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 
@@ -61,13 +61,11 @@ def warm_up_line(modules: list[str]) -> str:
 
 
 class _Notebook:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        front = _FRONT_MATTER.match(text)
-        meta = (yaml.safe_load(front.group(1)) if front else None) or {}
-        self.kernel_name = ((meta.get("kernelspec") or {}).get("name")) or "python3"
-        self.forced = ((meta.get("mystnb") or {}).get("execution_mode")) == "force"
-        self.cells = [m.group(1) for m in _CODE_CELL.finditer(text)]
+    def __init__(self, page: Page) -> None:
+        self.path = page.path
+        self.kernel_name = ((page.meta.get("kernelspec") or {}).get("name")) or "python3"
+        self.forced = ((page.meta.get("mystnb") or {}).get("execution_mode")) == "force"
+        self.cells = [m.group(1) for m in _CODE_CELL.finditer(page.body)]
 
 
 def _executing_notebooks(layout: Layout) -> list[_Notebook]:
@@ -78,24 +76,19 @@ def _executing_notebooks(layout: Layout) -> list[_Notebook]:
         docnames = ((config.get("sphinx") or {}).get("config") or {}).get("book_read_in_main") or []
         notebooks = []
         for docname in docnames:
-            path = layout.root / f"{docname}.md"
-            notebook = _Notebook(path, path.read_text(encoding="utf-8"))
+            notebook = _Notebook(read_page(layout.root / f"{docname}.md"))
             if notebook.forced and notebook.cells:
                 notebooks.append(notebook)
         return notebooks
-    except (OSError, yaml.YAMLError, AttributeError, TypeError):
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
         return []  # Sphinx reports a broken config or page better than a guess here
-
-
-def _saved_environment(layout: Layout) -> Path:
-    return layout.html.parent / ".doctrees" / "environment.pickle"
 
 
 def will_be_read(layout: Layout, notebook: Path, inputs: Iterable[Path]) -> bool:
     """Whether Sphinx will certainly read ``notebook``: nothing was saved from a
     previous build, or the notebook or one of ``inputs`` is newer than what was."""
     try:
-        saved = _saved_environment(layout).stat().st_mtime
+        saved = (layout.doctrees / "environment.pickle").stat().st_mtime
     except FileNotFoundError:
         return True
     for path in (notebook, *inputs):

@@ -12,6 +12,7 @@ from jupyter_cache.executors.utils import single_nb_execution
 
 from book import warm_kernel
 from book.layout import Layout
+from book.notebook import read_page
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,8 +46,9 @@ def no_kernels_left():
 
 
 def test_the_data_notebooks_imports_are_found() -> None:
-    text = (REPO / "notebooks" / "data.md").read_text(encoding="utf-8")
-    modules = warm_kernel.imports_of(warm_kernel._Notebook(REPO / "notebooks" / "data.md", text).cells)
+    notebook = warm_kernel._Notebook(read_page(REPO / "notebooks" / "data.md"))
+    assert notebook.forced and notebook.kernel_name == "python3"
+    modules = warm_kernel.imports_of(notebook.cells)
     assert {"pandas", "book.catalog", "book.charts", "book.fonts", "IPython.display"} <= set(modules)
     assert len(modules) == len(set(modules))
 
