@@ -22,6 +22,7 @@ the queue lets both readers share the core it takes.
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Collection
 from typing import Any
@@ -32,7 +33,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
 from . import sphinx_internals
-from .work_queue import WorkQueue, join, milestones
+from .work_queue import WorkQueue, join, milestones, start
 
 # Below this many pages, reading them serially (about 16 ms a page) costs less
 # than pickling a large book's environment back from each worker.
@@ -74,13 +75,13 @@ def read_in_workers(builder: Any, docnames: list[str], nproc: int, in_main: Coll
             mine.extend(batch)
         return mine, pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
 
-    def merge(_: int, result: tuple[list[str], bytes]) -> None:
+    def merge(result: tuple[list[str], bytes]) -> None:
         docs, otherenv = result
         env.merge_info_from(docs, pickle.loads(otherenv), app)
 
+    readers = [functools.partial(read_process, reader) for reader in range(min(nproc, len(queue.items)))]
     tasks = ParallelTasks(nproc)
-    for reader in range(min(nproc, len(queue.items))):
-        tasks.add_task(read_process, reader, merge)
+    start(tasks, readers, merge)
     for docname in here:
         builder.read_doc(docname)
     if here:

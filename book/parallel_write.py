@@ -30,7 +30,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from . import sphinx_internals
-from .work_queue import WorkQueue, join, milestones
+from .work_queue import WorkQueue, join, milestones, start
 
 logger = logging.getLogger(__name__)
 
@@ -113,14 +113,13 @@ def write_in_workers(builder: Any, docnames: Sequence[str], nproc: int) -> None:
     runs = milestones(rest, len(make_chunks(rest, nproc)))
     progress = status_iterator(runs, __("writing output... "), "darkgreen", len(runs), builder.app.verbosity)
 
-    def on_done(_: None, result: tuple[list[str], dict[str, str], dict[str, Any] | None]) -> None:
+    def on_done(result: tuple[list[str], dict[str, str], dict[str, Any] | None]) -> None:
         _, images, share = result
         builder.images.update(images)
         _merge_index_share(builder.indexer, share)
 
     tasks = ParallelTasks(nproc)
-    for _ in range(min(nproc, len(rest))):
-        tasks.add_task(write_process, None, on_done)
+    start(tasks, [write_process] * min(nproc, len(rest)), on_done)
     join(tasks, queue, runs, lambda: next(progress))
     logger.info("")
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class WorkQueue(Generic[T]):
@@ -63,9 +64,31 @@ def milestones(items: Sequence[T], count: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+class WorkerFailed(RuntimeError):
+    """A worker ended without finishing the items it took."""
+
+
+def start(tasks: Any, workers: Sequence[Callable[[], R]], on_result: Callable[[R], object]) -> None:
+    """Each of ``workers`` in a process of Sphinx's ``ParallelTasks`` (7.4), ``on_result``
+    to be called with what each returns (by ``join``).
+
+    The workers wait until all are started: ``ParallelTasks.add_task`` collects any
+    process that has already finished, and swallows the error of one that failed."""
+    go = multiprocessing.get_context("fork").Event()
+
+    def run(worker: Callable[[], R]) -> R:
+        go.wait()
+        return worker()
+
+    for worker in workers:
+        tasks.add_task(run, worker, lambda _, result: on_result(result))
+    go.set()
+
+
 def join(tasks: Any, queue: WorkQueue[Any], runs: Sequence[Sequence[Any]], advance: Callable[[], object]) -> None:
     """Sphinx's ``ParallelTasks.join`` (7.4), calling ``advance`` once per run of
-    ``runs`` as the workers finish that many items."""
+    ``runs`` as the workers finish that many items; raises ``WorkerFailed`` if the
+    workers ended with items of the queue unfinished."""
     passed, reached = 0, 0
     try:
         while tasks._pworking:
@@ -78,5 +101,8 @@ def join(tasks: Any, queue: WorkQueue[Any], runs: Sequence[Sequence[Any]], advan
                 time.sleep(0.02)
     finally:
         tasks.terminate()
+    if queue.done < len(queue.items):
+        missing = len(queue.items) - queue.done
+        raise WorkerFailed(f"{missing} of {len(queue.items)} pages were left unfinished by a worker process that ended")
     for _ in range(passed, len(runs)):
         advance()

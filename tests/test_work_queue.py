@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import time
@@ -9,7 +10,7 @@ import time
 import pytest
 from sphinx.util.parallel import ParallelTasks
 
-from book.work_queue import WorkQueue, join, milestones
+from book.work_queue import WorkerFailed, WorkQueue, join, milestones, start
 
 
 def _run(queue: WorkQueue[int], workers: list, runs: list[list[int]]) -> tuple[list[list[int]], list[int]]:
@@ -18,8 +19,7 @@ def _run(queue: WorkQueue[int], workers: list, runs: list[list[int]]) -> tuple[l
     taken: list[list[int]] = []
     moves: list[int] = []
     tasks = ParallelTasks(len(workers))
-    for worker in workers:
-        tasks.add_task(worker, None, lambda _, got: taken.append(got))
+    start(tasks, workers, taken.append)
     join(tasks, queue, runs, lambda: moves.append(queue.done))
     return taken, moves
 
@@ -81,16 +81,35 @@ def test_progress_moves_once_per_run_never_ahead_of_the_work() -> None:
     assert all(done >= end for done, end in zip(moves, ends, strict=True))
 
 
-def test_a_failing_worker_fails_the_build() -> None:
+def test_a_failing_worker_fails_the_build_with_its_error() -> None:
+    # However soon it fails: Sphinx's add_task would swallow the error of a process that
+    # ended before the next one was added.
     from sphinx.errors import SphinxParallelError
-
-    queue = WorkQueue(list(range(10)), 2)
 
     def broken() -> None:
         raise RuntimeError("page 3 could not be written")
 
-    with pytest.raises(SphinxParallelError, match="page 3 could not be written"):
-        _run(queue, [broken, lambda: _drain(queue)], milestones(queue.items, 3))
+    for _ in range(5):
+        queue = WorkQueue(list(range(10)), 2)
+        with pytest.raises(SphinxParallelError, match="page 3 could not be written"):
+            _run(queue, [broken, functools.partial(_drain, queue)], milestones(queue.items, 3))
+
+
+def test_pages_taken_and_not_finished_fail_the_build() -> None:
+    queue = WorkQueue(list(range(10)), 2)
+    took = multiprocessing.get_context("fork").Event()
+
+    def quits() -> list[int]:
+        batch = next(queue.take())  # takes two pages and never finishes them
+        took.set()
+        return batch
+
+    def drains() -> list[int]:
+        took.wait(timeout=60)
+        return _drain(queue)
+
+    with pytest.raises(WorkerFailed, match="2 of 10 pages were left unfinished"):
+        _run(queue, [quits, drains], [])
 
 
 def test_batch_must_be_positive() -> None:
