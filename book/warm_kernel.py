@@ -60,10 +60,15 @@ def warm_up_line(modules: list[str]) -> str:
     return f"exec({body!r}, {{}})"
 
 
+def requested_kernel(metadata: Any) -> str:
+    """The kernel a notebook asks for (its ``kernelspec``), as nbclient reads it."""
+    return ((metadata.get("kernelspec") or {}).get("name")) or "python3"
+
+
 class _Notebook:
     def __init__(self, page: Page) -> None:
         self.path = page.path
-        self.kernel_name = ((page.meta.get("kernelspec") or {}).get("name")) or "python3"
+        self.kernel_name = requested_kernel(page.meta)
         self.forced = ((page.meta.get("mystnb") or {}).get("execution_mode")) == "force"
         self.cells = [m.group(1) for m in _CODE_CELL.finditer(page.body)]
 
@@ -114,17 +119,17 @@ class WarmKernel:
         run_sync(self.manager.start_kernel)(cwd=str(notebook.parent), extra_arguments=arguments)
         self.claimed = False
 
-    def claim(self, cwd: str | None, kernel_name: str) -> Any | None:
-        """The kernel manager, if this kernel was started for a notebook run in ``cwd``
-        with ``kernel_name`` and nobody has had it yet."""
+    def claim(self, cwd: str | None, kernel_name: str) -> bool:
+        """Whether this kernel was started for a notebook run in ``cwd`` with
+        ``kernel_name``, is alive, and nobody has had it yet; if so it is now taken."""
         from jupyter_core.utils import run_sync
 
         if self.claimed or cwd is None or Path(cwd).resolve() != self.notebook.parent.resolve():
-            return None
+            return False
         if kernel_name != self.kernel_name or not run_sync(self.manager.is_alive)():
-            return None
+            return False
         self.claimed = True
-        return self.manager
+        return True
 
     def close(self) -> None:
         from jupyter_core.utils import run_sync
@@ -156,7 +161,7 @@ def start(layout: Layout, inputs: Iterable[Path], every_page: bool = False) -> N
 
 def claim(cwd: str | None, kernel_name: str) -> WarmKernel | None:
     for kernel in _waiting:
-        if kernel.claim(cwd, kernel_name) is not None:
+        if kernel.claim(cwd, kernel_name):
             return kernel
     return None
 
@@ -178,8 +183,7 @@ def execute_in_warm_kernel(original: Any) -> Any:
     notebook in a kernel started ahead for it, if there is one."""
 
     def single_nb_execution(nb: Any, cwd: str | None, timeout: int | None, allow_errors: bool, **kwargs: Any) -> Any:
-        kernel_name = ((nb.metadata.get("kernelspec") or {}).get("name")) or "python3"
-        kernel = None if "km" in kwargs else claim(cwd, kernel_name)
+        kernel = None if "km" in kwargs else claim(cwd, requested_kernel(nb.metadata))
         if kernel is None:
             return original(nb, cwd, timeout, allow_errors, **kwargs)
         try:
