@@ -1,16 +1,16 @@
 """One Sphinx application kept alive across builds, for ``python -m book serve``.
 
 ``python -m book build`` starts Python, imports Sphinx, loads the 58 MB
-environment, reloads the 34 MB search index, re-runs the data notebook and
-saves everything again: 18.6 s for one edited article at 10,000 articles,
-almost none of it about the article.  Here the application, its environment
-and its search index (``book.live_search``) stay in memory between builds, and
-a build comes in two passes: first every changed page except the data page,
+environment, re-runs the data notebook and saves everything again: 18.6 s for
+one edited article at 10,000 articles, almost none of it about the article.
+Here the application and its environment stay in memory between builds (the
+search shards are rewritten only where an edit changed them:
+``book.search.shards``), and a build comes in two passes: first every changed page except the data page,
 so the edited article is on the site at once; then the data page, whose
 notebook re-runs its tables and charts over the whole book (about 5 s at
 10,000 articles).  ``objects.inv`` is written by the second pass too (or in the
-idle time after the first), and the search index's page titles are made once
-per title, not once per build.
+idle time after the first), and the page titles of the inventory are made
+once per title, not once per build.
 
 What it writes is what ``python -m book build`` writes (``tests/test_serve.py``
 builds both ways and compares).  It keeps the same files up to date on disk, so
@@ -37,7 +37,6 @@ from . import env_save
 from .build import default_jobs, sphinx_overrides
 from .index_state import file_stamp
 from .layout import Layout
-from .live_search import LiveIndex
 from .sphinxext import DATA_DOCS
 
 
@@ -121,7 +120,6 @@ class LiveBook:
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
         self.layout = layout
-        self.index = LiveIndex()
         self._inventory_waits = False
         self._toc_stamp = file_stamp(layout.toc)
         # Jupyter Book's build_sphinx, minus the parts for other builders; the docutils
@@ -155,7 +153,6 @@ class LiveBook:
         except BaseException:
             self._stack.close()
             raise
-        self.index.install(self.app.builder)
 
     @staticmethod
     def _restore() -> None:
@@ -167,8 +164,7 @@ class LiveBook:
         _deferred.clear()
 
     def warm(self) -> None:
-        """Load and freeze the search index now, not in the first rebuild (``book serve``)."""
-        self.index.warm(self.app.builder)
+        """Load the search index's shard state now, not in the first rebuild (``book serve``)."""
 
     def _reload_toc(self) -> None:
         """``_toc.yml`` is read when the application starts (sphinx-external-toc, at
@@ -220,7 +216,6 @@ class LiveBook:
         if self._inventory_waits:
             self.app.builder.dump_inventory()
             self._inventory_waits = False
-        self.index.prepare()
         gc.collect()
         gc.freeze()
 

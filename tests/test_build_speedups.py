@@ -1,19 +1,18 @@
 """The build's speed-ups change how Sphinx works, never what it makes.
 
-`book.search` segments each page for the search index while Sphinx reads it (in
-the parallel reader processes) instead of while it writes; `book.parallel_read`
+`book.search.sphinx` keeps a search record of each page as it is written (in the
+forked writers too) and writes the shards after the build; `book.parallel_read`
 reads a large batch in one share per process and a small one serially;
 `book.parallel_write` resolves, indexes and writes pages in the forked writers
 and merges their index entries and images.  A small Sphinx project built both
 ways, the speed-ups on (two processes) and off (one process, Sphinx's own
-path), must give byte-identical pages, search index and images.
+path), must give byte-identical pages, search shards and images.
 """
 
 from __future__ import annotations
 
 import gc
 import io
-import json
 import pickle
 import re
 import shutil
@@ -27,7 +26,8 @@ from hypothesis import strategies as st
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from book import env_save, parallel_read, search
+from book import env_save, parallel_read
+from book.search.query import SiteIndex
 
 from .conftest import REPO
 
@@ -35,7 +35,7 @@ from .conftest import REPO
 PAGES = parallel_read.SERIAL_BELOW + 20
 
 CONF = """
-extensions = ["myst_parser", "book.search", "book.parallel_read", "book.parallel_write", "book.env_save"]
+extensions = ["myst_parser", "book.search.sphinx", "book.parallel_read", "book.parallel_write", "book.env_save"]
 language = "zh_CN"
 html_search_language = "zh"
 html_theme = "basic"
@@ -90,9 +90,6 @@ def _build(root: Path, *, speedups: bool, version: tuple[int, ...] | None = None
         str(src), str(src), str(out), str(root / "doctrees"), "html",
         status=None, warning=io.StringIO(), freshenv=True, parallel=2 if speedups else 1,
     )  # fmt: skip
-    if not speedups:
-        listeners = app.events.listeners["doctree-read"]
-        listeners[:] = [listener for listener in listeners if listener.handler is not search._collect_words]
     replaced = "_read_parallel" in vars(app.builder) or "_write_parallel" in vars(app.builder)
     assert replaced == (version is None)  # with parallel=1 Sphinx never calls them
     app.build()
@@ -100,9 +97,22 @@ def _build(root: Path, *, speedups: bool, version: tuple[int, ...] | None = None
     return out
 
 
-def _index(site: Path) -> dict:
-    text = (site / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+def _shards(site: Path) -> dict[str, bytes]:
+    folder = site / "_search"
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+QUERIES = ("催收", "分期付款", "credit", "apr", "协商", "网贷平台", "重复的小标题", "第10篇", "编号", "注释", "原始")
+
+
+def _indexed_urls(site: Path) -> list[str]:
+    index = SiteIndex(site)
+    return sorted(index.page(int(p.stem))["url"] for p in (site / "_search" / "d").glob("*.js"))
+
+
+def _answers(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, list[str]]:
+    index = SiteIndex(site)
+    return {q: index.results(q) for q in queries}
 
 
 @pytest.fixture(scope="module")
@@ -113,13 +123,14 @@ def both_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     )
 
 
-def test_search_index_is_the_one_sphinx_would_build(both_builds: tuple[Path, Path]) -> None:
+def test_search_shards_are_the_same_either_way(both_builds: tuple[Path, Path]) -> None:
     fast, reference = both_builds
-    index = (fast / "searchindex.js").read_text(encoding="utf-8")
-    assert index == (reference / "searchindex.js").read_text(encoding="utf-8")
+    assert _shards(fast) == _shards(reference)
     # Not empty, nor equal by accident: the pages' words are in it.
-    terms = _index(fast)["terms"]
-    assert {"催收", "分期付款", "credit", "apr"} <= set(terms)
+    answers = _answers(fast)
+    for word in ("催收", "分期付款", "credit", "apr", "协商", "网贷平台"):
+        assert len(answers[word]) == PAGES, (word, answers[word][:5])
+    assert answers["第10篇"] == ["p010.html"]
 
 
 def test_pages_are_the_ones_sphinx_would_write(both_builds: tuple[Path, Path]) -> None:
@@ -144,14 +155,17 @@ def test_under_another_sphinx_the_speedups_stand_aside(
     monkeypatch.setattr(sphinx, "version_info", sphinx.version_info)
     other = _build(tmp_path, speedups=True, version=(8, 1, 0, "final", 0))
     _, reference = both_builds
-    assert (other / "searchindex.js").read_bytes() == (reference / "searchindex.js").read_bytes()
+    assert _shards(other) == _shards(reference)
     assert (other / "p007.html").read_bytes() == (reference / "p007.html").read_bytes()
     assert sphinx_builders.pickle is pickle  # the environment is saved by Sphinx itself
 
 
 def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
     fast, _ = both_builds
-    assert "注释" not in _index(fast)["terms"]
+    answers = _answers(fast)
+    assert answers["注释"] == []
+    # Raw HTML's tags are not text, and what it shows is: like any other text of the page.
+    assert len(answers["原始"]) == PAGES and SiteIndex(fast).find("span").pages == []
 
 
 def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
@@ -234,8 +248,10 @@ def test_after_an_edit_the_search_index_is_the_one_a_full_build_makes(tmp_path: 
     )  # fmt: skip
     app.build()
     assert app.statuscode == 0
-    incremental = _index(edited)
-    assert "独一无二" in incremental["terms"] and "p011" not in incremental["docnames"]
+    queries = (*QUERIES, "独一无二", "第11篇")
+    incremental = _answers(edited, queries)
+    assert incremental["独一无二"] == ["p010.html"] and incremental["第11篇"] == []
+    assert "p011.html" not in _indexed_urls(edited)
 
     scratch = tmp_path / "scratch"
     shutil.copytree(src, scratch / "src")
@@ -244,11 +260,8 @@ def test_after_an_edit_the_search_index_is_the_one_a_full_build_makes(tmp_path: 
         status=None, warning=io.StringIO(), freshenv=True, parallel=1,
     )  # fmt: skip
     app.build()
-    # Sphinx keeps a word whose pages were all pruned, with no pages (harmless); a build from
-    # scratch never saw it.
-    for key in ("terms", "titleterms"):
-        incremental[key] = {word: pages for word, pages in incremental[key].items() if pages != []}
-    assert incremental == _index(scratch / "html")
+    assert incremental == _answers(scratch / "html", queries)
+    assert _indexed_urls(edited) == _indexed_urls(scratch / "html")
 
 
 def _environment(**attributes: object) -> BuildEnvironment:

@@ -7,7 +7,6 @@ line.  No test times anything: ``bench/`` measures how fast.
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import re
@@ -23,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from book.layout import Layout
+from book.search import index
+from book.search.query import SiteIndex
 from book.serve import is_source, needs_restart, running_server
 
 from .conftest import REPO, SEED, run_book
@@ -103,9 +104,24 @@ def _no_checksums(html: str) -> str:
     return re.sub(r"\?v=[0-9a-f]{8}\b", "", html)
 
 
-def _search_index(root: Path) -> dict:
-    text = (root / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+def _search(root: Path, query: str) -> list[str]:
+    return SiteIndex(root / "_build" / "html").results(query)
+
+
+def _shard_stamps(root: Path) -> dict[str, int]:
+    folder = root / "_build" / "html" / "_search"
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*.js")}
+
+
+def _files_of(sentence: str, root: Path) -> set[str]:
+    """The shard files that hold the n-grams of ``sentence`` (or could: postings of their own)."""
+    buckets = SiteIndex(root / "_build" / "html").meta["buckets"]
+    keys = index.postings(index.Page("", "", (("body", sentence),)))[0]
+    named = {f"b/{b}.js" for b in index.bucket_of(keys, buckets)}
+    return named | {f"k/{b}-{i}.js" for b in index.bucket_of(keys, buckets) for i in range(64)}
+
+
+SEARCHED = ("国美金融", "催收", "Quokkaserve", "停止之后再构建", "国美金融催收部新址", "第二遍更新数据页")
 
 
 def _bench_pattern() -> str:
@@ -118,11 +134,17 @@ def _bench_pattern() -> str:
 
 
 def test_an_edit_is_on_the_served_page_and_in_the_search_index(served: Server) -> None:
+    before = _shard_stamps(served.root)
     _append(served.root / ARTICLE, "服务测试追加的一句Quokkaserve。")
     line = served.wait_for(r"67202\.md: site updated in").string
     assert re.search(_bench_pattern(), line), f"the benchmark would not read {line!r}"
     assert "服务测试追加的一句Quokkaserve。" in (served.root / PAGE).read_text(encoding="utf-8")
-    assert any(word.startswith("quokkaserv") for word in _search_index(served.root)["terms"])
+    url = PAGE.relative_to("_build/html").as_posix()
+    assert _search(served.root, "Quokkaserve") == [url] and _search(served.root, "追加的一句") == [url]
+    # Only the shards of the sentence's n-grams, and the page's own text, were written.
+    after = _shard_stamps(served.root)
+    touched = {name for name, stamp in after.items() if before.get(name) != stamp}
+    assert "d/0.js" in touched and touched <= _files_of("服务测试追加的一句Quokkaserve。", served.root) | {"d/0.js"}
     with urllib.request.urlopen(f"{served.url}{PAGE.relative_to('_build/html').as_posix()}", timeout=30) as reply:
         assert "Quokkaserve" in reply.read().decode("utf-8")
 
@@ -151,7 +173,7 @@ def test_an_imported_article_gets_a_page_and_its_topic_counts_it(served: Server,
     # sidebar they were written with, as in any incremental Sphinx build.)
     counts = re.findall(r'国美金融</a> <span class="count">(\d+)</span>', page)
     assert counts == ["2"]
-    assert "67999" in " ".join(_search_index(served.root)["docnames"])
+    assert "notebooks/jinrong-zhaiwu/67999.html" in _search(served.root, "国美金融催收部新址")
     # objects.inv, left by the first pass, lists the new page once the data pass is done.
     served.wait_for(r"data page updated in")
     assert "notebooks/jinrong-zhaiwu/67999" in _inventory_pages(served.root)
@@ -174,14 +196,14 @@ def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Ser
     assert served.stop() == 0
     assert running_server(Layout(served.root)) is None
     assert "serve: stopped" in served.seen + list(served.lines.queue)
-    index_before = (served.root / "_build/html/searchindex.js").read_bytes()
+    index_before = _shard_stamps(served.root)
     page_before = (served.root / PAGE).read_bytes()
     # objects.inv waits for the data pass or the idle time after an edit's first pass.
     inventory_before = (served.root / "_build/html/objects.inv").read_bytes()
     again = run_book(served.root, "build")
     # Everything the server wrote, the environment included, was whole and up to date.
     assert re.search(r"0 added, 0 changed, 0 removed", again.stdout), again.stdout
-    assert (served.root / "_build/html/searchindex.js").read_bytes() == index_before
+    assert _shard_stamps(served.root) == index_before
     assert (served.root / PAGE).read_bytes() == page_before
 
     # And it is what a build from scratch of the same sources makes.
@@ -192,10 +214,7 @@ def test_a_build_while_serving_is_refused_and_after_it_reads_nothing(served: Ser
     # writes pages before it copies the assets, so it has none for some.
     assert _no_checksums((scratch / PAGE).read_text(encoding="utf-8")) == _no_checksums(page_before.decode())
     assert inventory_before == (scratch / "_build/html/objects.inv").read_bytes()
-    ours, theirs = _search_index(served.root), _search_index(scratch)
-    for key in ("terms", "titleterms"):  # Sphinx keeps words it pruned to nothing (see test_build_speedups)
-        ours[key] = {word: pages for word, pages in ours[key].items() if pages != []}
-    assert ours == theirs
+    assert {q: _search(served.root, q) for q in SEARCHED} == {q: _search(scratch, q) for q in SEARCHED}
 
 
 def test_a_change_of_configuration_restarts_the_server(served: Server) -> None:

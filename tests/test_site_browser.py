@@ -24,11 +24,10 @@ SEED_TITLE = "国美金融催收部在哪"
 WORDS = ("催收", "国美金融")
 TIMEOUT_MS = 15_000
 
-# When the search is done, Sphinx's searchtools.js fills the summary paragraph ("搜索完成，匹配到
-# N 页。" or "没有匹配"); until then it is empty.
+# booksearch.js marks the results "done" once the first results are listed (or "error").
 SEARCH_DONE = """() => {
-  const summary = document.querySelector('#search-results p.search-summary');
-  return summary !== null && summary.innerText.trim().length > 0;
+  const results = document.querySelector('#search-results');
+  return results !== null && ['done', 'error'].includes(results.dataset.state);
 }"""
 
 
@@ -183,7 +182,7 @@ def test_topic_page_is_a_topic(session: Session) -> None:
 def test_no_request_leaves_the_machine(session: Session) -> None:
     log = session.log
     # The log must have seen the whole session, or an empty "outside" list proves nothing.
-    visited = [session.base + SEED_PAGE, session.base + "searchindex.js"]
+    visited = [session.base + SEED_PAGE, session.base + "_search/meta.js"]
     visited += [v.url for v in session.visits.values() if v.url]
     missing = [url for url in visited if url not in log.urls]
     assert not missing, f"the request log missed {missing}; it saw:\n{log.report()}"
