@@ -141,23 +141,37 @@ def bucket_of(keys: np.ndarray, buckets: int) -> np.ndarray:
     return (h & np.uint32(buckets - 1)).astype(np.int64)
 
 
+def varint_sizes(values: np.ndarray) -> np.ndarray:
+    """How many bytes each value takes as a varint."""
+    sizes = np.ones(len(values), dtype=np.int64)
+    for bits in (7, 14, 21, 28):
+        sizes += values >= (1 << bits)
+    return sizes
+
+
 def varints(values: np.ndarray) -> np.ndarray:
     """Unsigned LEB128 of each value, concatenated (values below 2**35)."""
     values = values.astype(np.uint64)
     if not len(values):
         return np.zeros(0, np.uint8)
-    sizes = np.ones(len(values), dtype=np.int64)
-    for bits in (7, 14, 21, 28):
-        sizes += values >= np.uint64(1 << bits)
+    sizes = varint_sizes(values)
     out = np.zeros(int(sizes.sum()), dtype=np.uint8)
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
+    starts = np.cumsum(sizes) - sizes
     for i in range(5):
         has = sizes > i
         byte = ((values[has] >> np.uint64(7 * i)) & np.uint64(0x7F)).astype(np.uint8)
         more = (sizes[has] > i + 1).astype(np.uint8) << np.uint8(7)
         out[starts[has] + i] = byte | more
     return out
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices of every range [start, start + length), concatenated."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total)
 
 
 def read_varints(data: bytes | np.ndarray, count: int, pos: int = 0) -> tuple[list[int], int]:
@@ -220,50 +234,82 @@ class Shard:
     own: dict[int, bytes]  # n-gram index in the bucket → its posting, for postings in files of their own
 
 
-def encode_buckets(postings: Postings, buckets: int) -> list[Shard]:
-    """Every bucket's bytes (see the module doc)."""
+def encode_buckets(postings: Postings, buckets: int, only: Iterable[int] | None = None) -> dict[int, Shard]:
+    """The bytes of every bucket, or of the buckets in ``only`` (see the module doc).  All in
+    array operations: a Python loop per n-gram would be millions of steps at 10,000 pages."""
+    if only is not None:
+        postings = _in_buckets(postings, buckets, only)
     keys, docs, values = postings.keys, postings.docs, postings.values
     n = len(keys)
     first = np.concatenate(([True], keys[1:] != keys[:-1])) if n else np.zeros(0, bool)
     starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], n)
+    ends = np.append(starts[1:], n).astype(np.int64)
     unique = keys[starts]
+    # Each entry is (gap to the previous page of its posting, varint) then its byte.
     gaps = docs.astype(np.int64) - np.concatenate(([0], docs[:-1].astype(np.int64)))
-    gaps[starts] = docs[starts]  # each posting starts from page 0
-    gap_sizes = np.ones(n, dtype=np.int64)
-    for bits in (7, 14, 21, 28):
-        gap_sizes += gaps >= (1 << bits)
-    entry_bytes = gap_sizes + 1
-    # Bytes of each posting, and the interleaved (gap varint, value byte) stream of all of them.
-    cum = np.concatenate(([0], np.cumsum(entry_bytes)))
-    posting_bytes = cum[ends] - cum[starts]
-    stream = np.zeros(int(cum[-1]), dtype=np.uint8)
-    gap_bytes = varints(gaps)
-    gap_pos = np.repeat(cum[:-1], gap_sizes) + (
-        np.arange(len(gap_bytes)) - np.repeat(np.cumsum(gap_sizes) - gap_sizes, gap_sizes)
-    )
-    stream[gap_pos] = gap_bytes
-    stream[cum[1:] - 1] = values
+    gaps[starts] = docs[starts]
+    gap_sizes = varint_sizes(gaps)
+    entry_end = np.cumsum(gap_sizes + 1)
+    entry_start = entry_end - gap_sizes - 1
+    stream = np.zeros(int(entry_end[-1]) if n else 0, dtype=np.uint8)
+    stream[_ranges(entry_start, gap_sizes)] = varints(gaps)
+    stream[entry_end - 1] = values
+    begin = entry_start[starts] if n else np.zeros(0, np.int64)
+    size = (entry_end[ends - 1] - begin) if n else np.zeros(0, np.int64)
+    own = size > OWN_FILE_BYTES
+
     of = bucket_of(unique, buckets)
-    order = np.argsort(of, kind="stable")
-    bounds = np.searchsorted(of[order], np.arange(buckets + 1))
-    c0, c1, c2 = _points(unique)
-    shards: list[Shard] = []
-    for b in range(buckets):
-        members = order[bounds[b] : bounds[b + 1]]
-        own_file = posting_bytes[members] > OWN_FILE_BYTES
-        lengths = posting_bytes[members] * 2 + own_file
-        points = np.stack([c0[members], c1[members], c2[members]], axis=1).reshape(-1)
-        parts = [varints(np.array([len(members)])), varints(points), varints(lengths)]
-        own: dict[int, bytes] = {}
-        for i, m in enumerate(members):
-            chunk = stream[cum[starts[m]] : cum[ends[m]]]
-            if own_file[i]:
-                own[i] = chunk.tobytes()
-            else:
-                parts.append(chunk)
-        shards.append(Shard(np.concatenate(parts).tobytes(), own))
+    chosen = np.arange(buckets) if only is None else np.unique(np.fromiter(only, dtype=np.int64))
+    selected = np.flatnonzero(np.isin(of, chosen))
+    order = selected[np.argsort(of[selected], kind="stable")]
+    bounds = np.searchsorted(of[order], np.append(chosen, buckets if not len(chosen) else chosen[-1] + 1))
+    # Three code points per n-gram, its posting's length (times two, plus one if it has a
+    # file of its own), and the postings that stay in the bucket, each for all n-grams at once.
+    point_values = np.stack(_points(unique[order]), axis=1).reshape(-1)
+    point_sizes = varint_sizes(point_values).reshape(-1, 3).sum(axis=1)
+    point_bytes, point_end = varints(point_values), np.cumsum(point_sizes)
+    length_values = size[order] * 2 + own[order]
+    length_sizes = varint_sizes(length_values)
+    length_bytes, length_end = varints(length_values), np.cumsum(length_sizes)
+    kept = np.where(own[order], 0, size[order])
+    kept_bytes = stream[_ranges(begin[order], kept)]
+    kept_end = np.cumsum(kept)
+
+    def cut(ends_: np.ndarray, data: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        a = int(ends_[lo - 1]) if lo else 0
+        b = int(ends_[hi - 1]) if hi else 0
+        return data[a:b]
+
+    shards: dict[int, Shard] = {}
+    for i, b in enumerate(chosen):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        data = np.concatenate(
+            (
+                varints(np.array([hi - lo])),
+                cut(point_end, point_bytes, lo, hi),
+                cut(length_end, length_bytes, lo, hi),
+                cut(kept_end, kept_bytes, lo, hi),
+            )
+        ).tobytes()
+        own_files = {
+            j - lo: stream[begin[k] : begin[k] + size[k]].tobytes()
+            for j, k in enumerate(order[lo:hi], start=lo)
+            if own[k]
+        }
+        shards[int(b)] = Shard(data, own_files)
     return shards
+
+
+def _in_buckets(postings: Postings, buckets: int, only: Iterable[int]) -> Postings:
+    """The entries of the n-grams that live in the buckets ``only``."""
+    keys = postings.keys
+    if not len(keys):
+        return postings
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    counts = np.diff(np.append(first, len(keys)))
+    wanted = np.isin(bucket_of(keys[first], buckets), np.fromiter(only, dtype=np.int64))
+    mask = np.repeat(wanted, counts)
+    return Postings(keys[mask], postings.docs[mask], postings.values[mask])
 
 
 def decode_bucket(data: bytes) -> dict[int, tuple[bool, bytes]]:

@@ -120,38 +120,166 @@ class Store:
             str(p.relative_to(self.folder))[: -len(".rec")] for p in self.folder.rglob("*.rec") if p.is_file()
         )
 
+    def _stamp(self, docname: str) -> int | None:
+        try:
+            return (self.folder / _record_name(docname)).stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _records(self, docnames: Iterable[str]) -> dict[str, Record]:
+        return {name: r for name in docnames if (r := self.get(name)) is not None}
+
     def write_site(self, site: Path, docnames: Iterable[str]) -> dict[str, int]:
         """Make ``site/_search/`` from the records of ``docnames`` (the pages that exist now),
-        writing only files whose bytes changed.  Returns counts for the build's log."""
+        writing only files whose bytes changed.  Returns counts for the build's log.
+
+        When few pages changed since the last time, the merged postings of last time (kept in
+        memory by a long-lived build, else in this folder) are patched: the changed pages'
+        entries out, their new ones in, and only the buckets of n-grams whose postings
+        changed are encoded again.  Otherwise every record is merged anew."""
         state = self._state()
-        wanted = set(docnames)
-        for gone in set(self.known()) - wanted:
-            self.forget(gone)
-        records = {name: r for name in sorted(wanted) if (r := self.get(name)) is not None}
-        numbers = _renumber(state.get("numbers", {}), sorted(records))
-        files = _site_files(records, numbers)
-        written = state.get("written", {})
         out = site / SITE_FOLDER
-        changed = 0
+        stamps = {name: stamp for name in sorted(set(docnames)) if (stamp := self._stamp(name)) is not None}
+        for gone in set(self.known()) - set(stamps):
+            self.forget(gone)
+        old_stamps: dict[str, int] = state.get("stamps", {})
+        changed = sorted(name for name, stamp in stamps.items() if old_stamps.get(name) != stamp)
+        removed = sorted(set(old_stamps) - set(stamps))
+        written: dict[str, str] = state.get("written", {})
+        if not changed and not removed and (out / "meta.js").exists() and state.get("stamps") is not None:
+            return {"pages": len(stamps), "files": len(written), "changed": 0, "removed": 0}
+        numbers = _renumber(state.get("numbers", {}), sorted(stamps))
+        postings = self._patched(state, numbers, changed, removed)
+        if postings is None:
+            files, postings, buckets = _all_files(self._records(sorted(stamps)), numbers)
+            stale = set(written) - set(files)
+        else:
+            postings, touched = postings
+            buckets = state["buckets"]
+            files = _bucket_files(postings, buckets, touched)
+            files.update(_page_files(self._records(changed), numbers))
+            files.update(_meta_files(buckets, numbers, len(stamps)))
+            stale = {f"d/{state['numbers'][name]}.js" for name in removed if name in state.get("numbers", {})}
+            stale |= {rel for rel in written if rel.startswith("k/") and int(rel[2:].split("-")[0]) in touched}
+            stale -= set(files)
+        count = 0
         for rel, data in files.items():
             digest = hashlib.blake2b(data, digest_size=8).hexdigest()
-            path = out / rel
-            if written.get(rel) == digest and path.exists():
+            if written.get(rel) == digest and (out / rel).exists():
                 continue
-            _replace(path, data)
-            changed += 1
-        removed = 0
-        for rel in set(written) - set(files):
+            _replace(out / rel, data)
+            written[rel] = digest
+            count += 1
+        for rel in stale:
             (out / rel).unlink(missing_ok=True)
-            removed += 1
+            written.pop(rel, None)
+        token = self._save_postings(postings)
         self._save_state(
             {
                 "fingerprint": self.fingerprint(),
                 "numbers": numbers,
-                "written": {rel: hashlib.blake2b(d, digest_size=8).hexdigest() for rel, d in files.items()},
+                "stamps": stamps,
+                "buckets": buckets,
+                "postings": token,
+                "written": written,
             }
         )
-        return {"pages": len(records), "files": len(files), "changed": changed, "removed": removed}
+        return {"pages": len(stamps), "files": len(written), "changed": count, "removed": len(stale)}
+
+    # -- the merged postings, kept between builds -----------------------------------------------
+
+    def _patched(
+        self, state: dict, numbers: dict[str, int], changed: list[str], removed: list[str]
+    ) -> tuple[index.Postings, set[int]] | None:
+        """Last time's postings with the changed and removed pages patched in, and the buckets
+        whose bytes that changes; None when a merge from scratch is the better way."""
+        token, buckets = state.get("postings"), state.get("buckets")
+        if not token or not buckets or len(changed) + len(removed) > max(64, len(numbers) // 20):
+            return None
+        postings = self._load_postings(token)
+        if postings is None:
+            return None
+        old_numbers: dict[str, int] = state.get("numbers", {})
+        if any(old_numbers.get(name, numbers[name]) != numbers[name] for name in numbers):
+            return None
+        touched: set[int] = set()
+        # The removed first: a new page may take a removed page's number.
+        for name in [*removed, *changed]:
+            number = old_numbers.get(name) if name in removed else numbers[name]
+            if number is None:
+                continue
+            mine = postings.docs == number
+            old_keys, old_values = postings.keys[mine], postings.values[mine]
+            record = self.get(name) if name in numbers else None
+            new_keys = np.frombuffer(record.keys, np.uint64) if record else np.zeros(0, np.uint64)
+            new_values = np.frombuffer(record.values, np.uint8) if record else np.zeros(0, np.uint8)
+            differ = _changed_keys(old_keys, old_values, new_keys, new_values)
+            if len(differ):
+                touched.update(index.bucket_of(differ, buckets).tolist())
+            postings = _replace_page(postings, mine, number, new_keys, new_values)
+        if index.bucket_count(postings) != buckets:
+            return None  # the index outgrew its shard count: shard it anew
+        return postings, touched
+
+    def _load_postings(self, token: str) -> index.Postings | None:
+        cached = _POSTINGS.get(self.folder)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        try:
+            keys = np.fromfile(self.folder / f"postings-{token}.keys", dtype=np.uint64)
+            docs = np.fromfile(self.folder / f"postings-{token}.docs", dtype=np.uint32)
+            values = np.fromfile(self.folder / f"postings-{token}.values", dtype=np.uint8)
+        except OSError:
+            return None
+        if not len(keys) == len(docs) == len(values):
+            return None
+        return index.Postings(keys, docs, values)
+
+    def _save_postings(self, postings: index.Postings) -> str:
+        token = hashlib.blake2b(os.urandom(16), digest_size=6).hexdigest()
+        for part in ("keys", "docs", "values"):
+            path = self.folder / f"postings-{token}.{part}"
+            tmp = path.with_name(f".{path.name}.tmp")
+            getattr(postings, part).tofile(tmp)
+            os.replace(tmp, path)
+        for old in self.folder.glob("postings-*"):
+            if not old.name.startswith(f"postings-{token}."):
+                old.unlink(missing_ok=True)
+        _POSTINGS[self.folder] = (token, postings)
+        return token
+
+
+# A long-lived build (``book serve``) keeps the merged postings here between builds.
+_POSTINGS: dict[Path, tuple[str, index.Postings]] = {}
+
+
+def _changed_keys(
+    old_keys: np.ndarray, old_values: np.ndarray, new_keys: np.ndarray, new_values: np.ndarray
+) -> np.ndarray:
+    """The n-grams a page gained, lost, or holds in other places or numbers."""
+    gone_or_new = np.setxor1d(old_keys, new_keys, assume_unique=True)
+    both, old_at, new_at = np.intersect1d(old_keys, new_keys, assume_unique=True, return_indices=True)
+    moved = both[old_values[old_at] != new_values[new_at]]
+    return np.concatenate((gone_or_new, moved))
+
+
+def _replace_page(
+    postings: index.Postings, mine: np.ndarray, number: int, keys: np.ndarray, values: np.ndarray
+) -> index.Postings:
+    """``postings`` with page ``number``'s entries (``mine``) replaced by ``keys``/``values``."""
+    keep = ~mine
+    old_keys, old_docs, old_values = postings.keys[keep], postings.docs[keep], postings.values[keep]
+    if not len(keys):
+        return index.Postings(old_keys, old_docs, old_values)
+    # Within an n-gram pages stay in order: the page goes after the pages below it.
+    low = np.searchsorted(old_keys, keys, side="left")
+    high = np.searchsorted(old_keys, keys, side="right")
+    at = low.copy()
+    for i in np.flatnonzero(high > low):
+        at[i] = low[i] + np.searchsorted(old_docs[low[i] : high[i]], number)
+    return index.Postings(
+        np.insert(old_keys, at, keys), np.insert(old_docs, at, np.uint32(number)), np.insert(old_values, at, values)
+    )
 
 
 def _renumber(old: dict[str, int], docnames: list[str]) -> dict[str, int]:
@@ -165,7 +293,7 @@ def _renumber(old: dict[str, int], docnames: list[str]) -> dict[str, int]:
     return numbers
 
 
-def _site_files(records: dict[str, Record], numbers: dict[str, int]) -> dict[str, bytes]:
+def _all_files(records: dict[str, Record], numbers: dict[str, int]) -> tuple[dict[str, bytes], index.Postings, int]:
     order = sorted(records, key=numbers.__getitem__)
     postings = index.merge(
         (
@@ -176,18 +304,34 @@ def _site_files(records: dict[str, Record], numbers: dict[str, int]) -> dict[str
         for name in order
     )
     buckets = index.bucket_count(postings)
+    files = _bucket_files(postings, buckets, None)
+    files.update(_page_files(records, numbers))
+    files.update(_meta_files(buckets, numbers, len(records)))
+    return files, postings, buckets
+
+
+def _bucket_files(postings: index.Postings, buckets: int, only: Iterable[int] | None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for b, shard in enumerate(index.encode_buckets(postings, buckets)):
+    for b, shard in index.encode_buckets(postings, buckets, only).items():
         files[f"b/{b}.js"] = f'BookSearch.bucket({b},"{index.b64(shard.data)}");\n'.encode("ascii")
         for i, posting in shard.own.items():
             files[f"k/{b}-{i}.js"] = f'BookSearch.posting({b},{i},"{index.b64(posting)}");\n'.encode("ascii")
-    for name in order:
-        r = records[name]
+    return files
+
+
+def _page_files(records: dict[str, Record], numbers: dict[str, int]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for name, r in records.items():
         n = numbers[name]
         payload = _js_string({"url": r.url, "title": r.title, "text": r.text})
         files[f"d/{n}.js"] = f"BookSearch.page({n},{payload});\n".encode()
-    pages = max(numbers.values(), default=-1) + 1
-    meta = {"format": FORMAT, "buckets": buckets, "pages": pages, "indexed": len(records), "maxN": index.MAX_N}
-    files["meta.js"] = f"BookSearch.meta({_js_string(meta)});\n".encode()
-    files["fold.js"] = f"BookSearch.fold({TABLE_FILE.read_text(encoding='utf-8').strip()});\n".encode()
     return files
+
+
+def _meta_files(buckets: int, numbers: dict[str, int], indexed: int) -> dict[str, bytes]:
+    pages = max(numbers.values(), default=-1) + 1
+    meta = {"format": FORMAT, "buckets": buckets, "pages": pages, "indexed": indexed, "maxN": index.MAX_N}
+    return {
+        "meta.js": f"BookSearch.meta({_js_string(meta)});\n".encode(),
+        "fold.js": f"BookSearch.fold({TABLE_FILE.read_text(encoding='utf-8').strip()});\n".encode(),
+    }

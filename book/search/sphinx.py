@@ -19,6 +19,7 @@ it (``book.search.index`` says how):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,9 +129,13 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    started = time.perf_counter()
     docs = [d for d in app.env.all_docs if searchable(app, d)]
     counts = _store(app).write_site(Path(app.outdir), docs)
-    logger.info("search index: %(pages)d pages, %(files)d files, %(changed)d written, %(removed)d removed", counts)
+    logger.info(
+        "search index: %d pages, %d files, %d written, %d removed in %.2f s",
+        counts["pages"], counts["files"], counts["changed"], counts["removed"], time.perf_counter() - started,
+    )  # fmt: skip
 
 
 def setup(app: Sphinx) -> None:
