@@ -294,7 +294,8 @@
   }
 
   // --- the page ------------------------------------------------------------------------------
-  const input = document.querySelector("form.bd-search input[name=q]");
+  // The page's own field, not the one in the theme's search dialog.
+  const input = document.querySelector(".bd-search-container form.bd-search input[name=q]");
   let current = 0;
 
   function clear() {
@@ -377,6 +378,13 @@
       if (run === current) { summary(String(error.message || error)); results.dataset.state = "error"; }
     }
   }
+
+  // For tests that check the page folds, cuts and hashes as book/search does.
+  window.BookSearch.internals = {
+    terms: async function (q) { await folding(); return terms(q); },
+    grams: grams,
+    bucketOf: bucketOf,
+  };
 
   const params = new URLSearchParams(window.location.search);
   const initial = params.get("q") || "";
