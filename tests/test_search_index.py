@@ -241,6 +241,15 @@ def test_an_edit_rewrites_the_shards_of_the_n_grams_it_changed_and_its_page(tmp_
     assert SiteIndex(tmp_path / "site").results("组鸮") == ["p007"]
 
 
+@given(st.lists(st.text(alphabet="网贷a\u3000", max_size=900), min_size=1, max_size=12))
+def test_page_text_is_cut_into_parts_between_lines_and_loses_nothing(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    parts = shards.chunks(text)
+    assert "\n".join(parts) == text
+    for part in parts:
+        assert len(part) <= shards.CHUNK_CHARS or "\n" not in part
+
+
 def test_records_of_another_format_are_made_again(tmp_path: Path) -> None:
     store = shards.Store(tmp_path / "records")
     store.reset()

@@ -80,7 +80,12 @@ class SiteIndex:
         return found
 
     def page(self, number: int) -> dict:
-        return _arguments(self.folder / "d" / f"{number}.js")[1]
+        """The page's address, title and whole text (its parts put together)."""
+        page = dict(_arguments(self.folder / "d" / f"{number}.js")[1])
+        parts = [page["text"]]
+        parts += [_arguments(self.folder / "d" / f"{number}-{i}.js")[2] for i in range(1, page["parts"])]
+        page["text"] = "\n".join(parts)
+        return page
 
     def holds(self, number: int, words: list[str]) -> bool:
         text = fold(self.page(number)["text"])

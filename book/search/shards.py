@@ -9,7 +9,10 @@ numbered, merged and written as the site's ``_search/`` folder:
 - ``_search/fold.js``: the fold table the query is folded with;
 - ``_search/b/<bucket>.js``: one shard of n-grams and their postings;
 - ``_search/k/<bucket>-<i>.js``: a posting too big to share a shard;
-- ``_search/d/<page>.js``: one page's address, title and text, for its snippet.
+- ``_search/d/<page>.js``: one page's address, title and the first part of its
+  text, for its snippet; ``_search/d/<page>-<i>.js``: the other parts (about
+  CHUNK_CHARS each, cut between blocks), loaded only when a hit is not in the
+  parts before (a long page would otherwise cost a result 60 kB).
 
 Every file is JavaScript that hands its data to ``BookSearch`` (the search
 page's script), so the search works from ``file://``, where a browser
@@ -38,7 +41,7 @@ from . import index
 from .fold import TABLE_FILE
 
 # Bump when records or shards change shape: records of another version are made again.
-FORMAT = 1
+FORMAT = 2
 SITE_FOLDER = "_search"
 
 
@@ -159,7 +162,9 @@ class Store:
             files = _bucket_files(postings, buckets, touched)
             files.update(_page_files(self._records(changed), numbers))
             files.update(_meta_files(buckets, numbers, len(stamps)))
-            stale = {f"d/{state['numbers'][name]}.js" for name in removed if name in state.get("numbers", {})}
+            old_numbers = state.get("numbers", {})
+            pages_gone = {old_numbers[name] for name in [*removed, *changed] if name in old_numbers}
+            stale = {rel for rel in written if rel.startswith("d/") and _page_number(rel) in pages_gone}
             stale |= {rel for rel in written if rel.startswith("k/") and int(rel[2:].split("-")[0]) in touched}
             stale -= set(files)
         count = 0
@@ -319,12 +324,37 @@ def _bucket_files(postings: index.Postings, buckets: int, only: Iterable[int] | 
     return files
 
 
+CHUNK_CHARS = 1500
+
+
+def _page_number(rel: str) -> int:
+    return int(rel[2:].split(".")[0].split("-")[0])
+
+
+def chunks(text: str) -> list[str]:
+    """``text`` cut between lines into parts of about CHUNK_CHARS (a longer line is one part)."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if current and size + len(line) > CHUNK_CHARS:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    parts.append("\n".join(current))
+    return parts
+
+
 def _page_files(records: dict[str, Record], numbers: dict[str, int]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, r in records.items():
         n = numbers[name]
-        payload = _js_string({"url": r.url, "title": r.title, "text": r.text})
+        parts = chunks(r.text)
+        payload = _js_string({"url": r.url, "title": r.title, "parts": len(parts), "text": parts[0]})
         files[f"d/{n}.js"] = f"BookSearch.page({n},{payload});\n".encode()
+        for i, part in enumerate(parts[1:], start=1):
+            files[f"d/{n}-{i}.js"] = f"BookSearch.part({n},{i},{_js_string(part)});\n".encode()
     return files
 
 

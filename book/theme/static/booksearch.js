@@ -59,6 +59,7 @@
     bucket: function (b, data) { arrived("b/" + b + ".js", data); },
     posting: function (b, i, data) { arrived("k/" + b + "-" + i + ".js", data); },
     page: function (n, p) { arrived("d/" + n + ".js", p); },
+    part: function (n, i, text) { arrived("d/" + n + "-" + i + ".js", text); },
   };
 
   // --- folding, the same table as the index ----------------------------------------------
@@ -258,7 +259,7 @@
       if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
       else merged.push(span.slice());
     }
-    return { chars: chars, spans: merged, all: words.every(function (w) { return joined.indexOf(w) >= 0; }) };
+    return { chars: chars, spans: merged, present: words.filter(function (w) { return joined.indexOf(w) >= 0; }) };
   }
 
   function marked(parent, chars, from, to, hits) {
@@ -275,22 +276,38 @@
     if (at < to) parent.appendChild(document.createTextNode(chars.slice(at, to).join("")));
   }
 
-  function snippet(page, words) {
-    const text = spans(page.text, words);
-    const titleEnd = page.text.indexOf("\n") < 0 ? text.chars.length : Array.from(page.text.slice(0, page.text.indexOf("\n"))).length;
-    const inBody = text.spans.find(function (s) { return s[0] > titleEnd; });
-    const first = inBody || text.spans[0];
+  // The snippet: the first hit in the body (the text's first line is the title), from the
+  // page's first part, or from the next parts, loaded one by one, when the hit is further on
+  // and the title has none.  With `check` (the page was found by the triples of a long word)
+  // the parts are read until every word is seen: a page that lacks one is not listed.
+  async function snippet(n, page, words, check) {
+    const seen = new Set();
+    const parts = page.parts || 1;
+    let shown = null;
+    for (let i = 0; i < parts; i++) {
+      const enough = shown && (shown.hit || shown.titled);
+      if (enough && (!check || seen.size === words.length)) break;
+      const text = i === 0 ? page.text : await load("d/" + n + "-" + i + ".js");
+      const cut = spans(text, words);
+      cut.present.forEach(function (w) { seen.add(w); });
+      const newline = text.indexOf("\n");
+      const bodyStart = i > 0 ? 0 : newline < 0 ? cut.chars.length : Array.from(text.slice(0, newline)).length + 1;
+      const hit = cut.spans.find(function (sp) { return sp[0] >= bodyStart; });
+      const titled = i === 0 && cut.spans.some(function (sp) { return sp[0] < bodyStart; });
+      if (!shown || (!shown.hit && hit && !shown.titled)) shown = { cut: cut, hit: hit, bodyStart: bodyStart, part: i, titled: titled };
+    }
+    const { cut, hit, bodyStart, part } = shown;
     const p = document.createElement("p");
     p.className = "context";
-    let from = titleEnd + 1, to = Math.min(text.chars.length, from + 120);
-    if (first && first[0] > titleEnd) {
-      from = Math.max(titleEnd + 1, first[0] - 40);
-      to = Math.min(text.chars.length, first[1] + 90);
+    let from = bodyStart, to = Math.min(cut.chars.length, from + 120);
+    if (hit) {
+      from = Math.max(bodyStart, hit[0] - 40);
+      to = Math.min(cut.chars.length, hit[1] + 90);
     }
-    if (from > titleEnd + 1) p.appendChild(document.createTextNode("…"));
-    marked(p, text.chars, from, to, text.spans);
-    if (to < text.chars.length) p.appendChild(document.createTextNode("…"));
-    return { node: p, holds: text.all };
+    if (from > bodyStart || part > 0) p.appendChild(document.createTextNode("…"));
+    marked(p, cut.chars, from, to, cut.spans);
+    if (to < cut.chars.length || part + 1 < parts) p.appendChild(document.createTextNode("…"));
+    return { node: p, holds: seen.size === words.length };
   }
 
   // --- the page ------------------------------------------------------------------------------
@@ -349,8 +366,12 @@
         next += batch.length;
         const pages = await Promise.all(batch.map(function (n) { return load("d/" + n + ".js"); }));
         if (run !== current) return;
-        for (const p of pages) {
-          const cut = snippet(p, found.words);
+        const cuts = await Promise.all(
+          pages.map(function (p, i) { return snippet(batch[i], p, found.words, !found.exact); })
+        );
+        if (run !== current) return;
+        for (let i = 0; i < pages.length; i++) {
+          const p = pages[i], cut = cuts[i];
           if (!cut.holds) { dropped++; total--; continue; }
           const item = document.createElement("li");
           const link = document.createElement("a");
