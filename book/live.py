@@ -37,6 +37,7 @@ from . import env_save
 from .build import default_jobs, sphinx_overrides
 from .index_state import file_stamp
 from .layout import Layout
+from .search import shards
 from .sphinxext import DATA_DOCS
 
 
@@ -134,6 +135,7 @@ class LiveBook:
         self._stack.enter_context(patch_docutils(None))
         self._stack.enter_context(docutils_namespace())
         env_save.wait_at_finish = False
+        shards.keep_in_memory = True
         BuildEnvironment.get_outdated_files = _get_outdated_files  # type: ignore[method-assign]
         StandardDomain.get_objects = _std_get_objects  # type: ignore[method-assign]
         self._stack.callback(self._restore)
@@ -156,6 +158,8 @@ class LiveBook:
 
     @staticmethod
     def _restore() -> None:
+        shards.persist()
+        shards.keep_in_memory = False
         env_save.wait_for_writers()
         env_save.wait_at_finish = True
         BuildEnvironment.get_outdated_files = _sphinx_get_outdated_files  # type: ignore[method-assign]

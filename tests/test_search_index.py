@@ -269,3 +269,23 @@ def test_index_files_are_javascript_calls_of_base64_or_json(tmp_path: Path) -> N
     bucket = next((site.folder / "b").glob("*.js")).read_text(encoding="ascii")
     base64.b64decode(bucket.split('"')[1], validate=True)
     assert unicodedata.normalize("NFC", site.page(0)["text"]).startswith("a.html\n网贷</script>")
+
+
+def test_a_long_lived_build_keeps_the_postings_in_memory_and_writes_them_when_it_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shards, "keep_in_memory", True)
+    texts = {f"p{n}": f"第{n}篇 网贷" for n in range(20)}
+    store = shards.Store(tmp_path / "records")
+    store.reset()
+    for name, text in texts.items():
+        store.put(_page(("title", name), ("body", text), url=name), name)
+    store.write_site(tmp_path / "site", list(texts))
+    token = store._state()["postings"]
+    assert not list((tmp_path / "records").glob("postings-*.keys"))
+    shards.persist()
+    monkeypatch.setattr(shards, "keep_in_memory", False)
+    shards._POSTINGS.clear()  # as in the next process
+    loaded = store._load_postings(token)
+    assert loaded is not None and len(loaded.keys) > 0
+    assert not (tmp_path / "records" / "postings-unsaved").exists()
