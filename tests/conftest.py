@@ -46,6 +46,17 @@ def site(sample_book: Path) -> Path:
     return sample_book / "_build" / "html"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright, shared by the browser tests."""
+    from .browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/setup does)")
+    with chromium() as browser:
+        yield browser
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from book.search import fold, index
 from book.search.query import SiteIndex
 
-from .browser import CHROMIUM, RequestLog, chromium, keep_local, serve
+from .browser import RequestLog, keep_local, serve
 from .conftest import FIXTURES, REPO, copy_book, run_book
 
 pytestmark = pytest.mark.build
@@ -39,14 +39,6 @@ QUERIES = (
 )  # fmt: skip
 TIMEOUT_MS = 20_000
 DONE = "el => ['done', 'error'].includes(el.dataset.state)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/setup does)")
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

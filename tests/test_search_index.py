@@ -131,6 +131,16 @@ def _truth(texts: dict[str, str], query: str) -> set[str]:
     return {url for url, text in texts.items() if words and all(w in fold.fold(text) for w in words)}
 
 
+def _stored(folder: Path, texts: dict[str, str], site: Path) -> shards.Store:
+    """A new store of pages named by ``texts``' keys (their titles too), written to ``site``."""
+    store = shards.Store(folder)
+    store.reset()
+    for name, text in texts.items():
+        store.put(_page(("title", name), ("body", text), url=name), name)
+    store.write_site(site, list(texts))
+    return store
+
+
 def _site(tmp: Path, texts: dict[str, str]) -> SiteIndex:
     store = shards.Store(tmp / "records")
     if not store.current():
@@ -222,11 +232,7 @@ def test_an_unchanged_book_writes_nothing(tmp_path: Path) -> None:
 
 def test_an_edit_rewrites_the_shards_of_the_n_grams_it_changed_and_its_page(tmp_path: Path) -> None:
     texts = {f"p{n:03d}": f"第{n}篇 网贷协商还款的办法,债务重组" for n in range(300)}
-    store = shards.Store(tmp_path / "records")
-    store.reset()
-    for name, text in texts.items():
-        store.put(_page(("title", name), ("body", text), url=name), name)
-    store.write_site(tmp_path / "site", list(texts))
+    store = _stored(tmp_path / "records", texts, tmp_path / "site")
     folder = tmp_path / "site" / "_search"
     before = {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*.js")}
     store.put(_page(("title", "p007"), ("body", texts["p007"] + "鸮"), url="p007"), "p007")
@@ -275,12 +281,7 @@ def test_a_long_lived_build_keeps_the_postings_in_memory_and_writes_them_when_it
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shards, "keep_in_memory", True)
-    texts = {f"p{n}": f"第{n}篇 网贷" for n in range(20)}
-    store = shards.Store(tmp_path / "records")
-    store.reset()
-    for name, text in texts.items():
-        store.put(_page(("title", name), ("body", text), url=name), name)
-    store.write_site(tmp_path / "site", list(texts))
+    store = _stored(tmp_path / "records", {f"p{n}": f"第{n}篇 网贷" for n in range(20)}, tmp_path / "site")
     token = store._state()["postings"]
     assert not list((tmp_path / "records").glob("postings-*.keys"))
     shards.persist()

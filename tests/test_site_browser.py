@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, RequestLog, chromium, html_outside_refs, keep_local, scan_site, serve
+from tests.browser import RequestLog, html_outside_refs, keep_local, scan_site, serve
 
 pytestmark = pytest.mark.build
 
@@ -54,14 +54,6 @@ class Session:
     log: RequestLog
     searches: dict[str, Search] = field(default_factory=dict)
     visits: dict[str, Visit] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/setup does)")
-    with chromium() as browser:
-        yield browser
 
 
 def _heading(page) -> str:

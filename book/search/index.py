@@ -354,7 +354,7 @@ def query_keys(term: str) -> list[str]:
     return [term[i : i + MAX_N] for i in range(len(term) - MAX_N + 1)]
 
 
-def rank(hits: Sequence[tuple[int, int]]) -> tuple[int, int, int]:
+def rank(hits: Sequence[int]) -> tuple[int, int, int]:
     """Sort key of a page from its bytes for each term: title hits first, then headings,
     then how often (lower sorts first)."""
     in_title = sum(1 for v in hits if v & TITLE)
