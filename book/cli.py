@@ -21,6 +21,7 @@ def _print_problems(problems) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import shown
     from .importer import import_paths
 
     layout = _layout()
@@ -30,7 +31,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print_problems(report.refused)
     for path in report.kept:
         print(
-            f"{layout.rel(path)}: kept: edited by hand since it was imported "
+            f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
             "(re-run with --force to overwrite the edit)",
             file=sys.stderr,
         )
@@ -169,8 +170,23 @@ def main(argv: list[str] | None = None) -> int:
 
         return sample.main(argv[1:])
     args = parser.parse_args(argv)
+    from .errors import DiskFull, is_disk_full, shown
+
     try:
         return args.func(args)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except DiskFull as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            if isinstance(exc, FileNotFoundError):
+                print(f"error: {shown(exc)}", file=sys.stderr)
+                return 2
+            raise
+        # Writes are atomic, so what the command had not finished is as it was.
+        print(
+            f"{args.command}: no space left on the disk of {shown(exc.filename or '.')}: stopped; "
+            "files it had not finished are as they were (free some space, then run it again)",
+            file=sys.stderr,
+        )
+        return 1

@@ -76,7 +76,10 @@ class AtomicBatch:
         return len(self._pending)
 
     def write(self, path: Path, text: str) -> None:
-        self._pending.append((_temporary(path, text.encode("utf-8"), sync=False), path))
+        self.write_bytes(path, text.encode("utf-8"))
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        self._pending.append((_temporary(path, data, sync=False), path))
 
     def commit(self) -> None:
         pending, self._pending = self._pending, []
@@ -143,14 +146,17 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
-def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+def write_bytes_if_changed(path: Path, data: bytes, batch: AtomicBatch | None = None) -> bool:
     """:func:`write_if_changed` for bytes."""
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    atomic_write_bytes(path, data)
+    if batch is None:
+        atomic_write_bytes(path, data)
+    else:
+        batch.write_bytes(path, data)
     return True
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from . import notebook, readers
-from .errors import BookError
+from . import guard, notebook, readers
+from .errors import BookError, DiskFull, from_os_error, is_disk_full, shown
 from .fsutil import AtomicBatch, remove_stale_temporaries
 from .layout import Layout, category_folders
 from .model import Article
@@ -42,11 +42,14 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # edited by a contributor; not overwritten
     refused: list[BookError] = field(default_factory=list)
+    # Of the refused: updates that would have lost a notebook's text (``book.guard``).
+    guarded: list[BookError] = field(default_factory=list)
 
     def summary(self) -> str:
+        guarded = f" ({len(self.guarded)} would lose a notebook's text: --force to write them)" if self.guarded else ""
         return (
             f"{len(self.new)} imported, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.kept)} kept (edited by hand), {len(self.refused)} refused"
+            f"{len(self.kept)} kept (edited by hand), {len(self.refused)} refused{guarded}"
         )
 
 
@@ -113,6 +116,12 @@ def _render(path: Path) -> Rendered:
         return path, article.id, notebook.writes(article), category_folders(article.category)
     except BookError as exc:
         return exc
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        return from_os_error(path, "read it", exc)
+    except Exception as exc:  # a bug one capture meets must not cost the batch the others
+        return BookError(str(path), 1, f"cannot read it: {type(exc).__name__}: {exc}", "report this bug with the file")
 
 
 def _rendered(files: list[Path], vocabulary: Path, jobs: int) -> Iterator[Rendered]:
@@ -137,11 +146,24 @@ def import_paths(
     this_run: dict[str, tuple[Path, str]] = {}  # id → (capture, rendered text) imported in this run
     jobs = jobs or os.cpu_count() or 1
     results = _rendered(files, layout.vocabulary, jobs)
-    with AtomicBatch() as writes:
-        for result in tqdm(results, total=len(files), desc="import", unit="article", disable=not progress, leave=False):
-            _take(result, layout, known, this_run, writes, force, report)
-            if len(writes) >= COMMIT_EVERY:
-                writes.commit()
+    committed = 0
+    try:
+        with AtomicBatch() as writes:
+            for result in tqdm(
+                results, total=len(files), desc="import", unit="article", disable=not progress, leave=False
+            ):
+                _take(result, layout, known, this_run, writes, force, report)
+                if len(writes) >= COMMIT_EVERY:
+                    writes.commit()
+                    committed = len(report.new) + len(report.updated)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise DiskFull(
+            f"import: no space left on the disk of {shown(exc.filename or layout.notebooks)}: stopped; "
+            f"{committed} notebooks written before it are whole, nothing else was changed "
+            "(free some space, then run the same import again)"
+        ) from exc
     return report
 
 
@@ -173,10 +195,17 @@ def _take(
         return
     this_run[article_id] = (path, text)
     target = known.get(article_id) or layout.article_path_in(folders, article_id)
-    _write(target, text, force, report, writes)
+    try:
+        _write(path, target, text, force, report, writes, layout)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        report.refused.append(from_os_error(path, f"write {layout.rel(target)}", exc))
 
 
-def _write(target: Path, text: str, force: bool, report: ImportReport, writes: AtomicBatch) -> None:
+def _write(
+    capture: Path, target: Path, text: str, force: bool, report: ImportReport, writes: AtomicBatch, layout: Layout
+) -> None:
     if not target.exists():
         writes.write(target, text)
         report.new.append(target)
@@ -184,8 +213,14 @@ def _write(target: Path, text: str, force: bool, report: ImportReport, writes: A
     current = target.read_text(encoding="utf-8", errors="replace")
     if current == text:
         report.unchanged.append(target)
-    elif notebook.is_edited(current) and not force:
-        report.kept.append(target)
-    else:
-        writes.write(target, text)
-        report.updated.append(target)
+        return
+    if not force:
+        if notebook.is_edited(current):
+            report.kept.append(target)
+            return
+        if (refusal := guard.refusal(capture, str(layout.rel(target)), current, text)) is not None:
+            report.refused.append(refusal)
+            report.guarded.append(refusal)
+            return
+    writes.write(target, text)
+    report.updated.append(target)
