@@ -281,7 +281,11 @@ def term_frequencies_of(
 
         load_dictionary()
         _counting_vocabulary[0] = vocab
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        from .lifeline import die_with_parent
+
+        context = multiprocessing.get_context("fork")
+        lifeline = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+        with ProcessPoolExecutor(jobs, mp_context=context, **lifeline) as pool:
             counted = list(pool.map(_count_terms, texts, chunksize=max(1, len(texts) // (4 * jobs))))
         _counting_vocabulary[0] = None
     else:

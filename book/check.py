@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from . import catalog
+from . import catalog, fsutil
 from .errors import BookError
 from .layout import Layout
 from .slug import title_key
@@ -22,7 +22,21 @@ def check(layout: Layout) -> list[BookError]:
     problems += _related(layout, entries)
     problems += _toc(layout, entries)
     problems += _relations_table(layout)
+    problems += _temporaries(layout)
     return problems
+
+
+def _temporaries(layout: Layout) -> list[BookError]:
+    # check is the one command that leaves them, so that it can tell of them.
+    return [
+        BookError(
+            layout.rel(path),
+            1,
+            "a temporary file an interrupted write left behind",
+            "any other command clears it, e.g. python -m book index",
+        )
+        for path in fsutil.stale_temporaries(*layout.written_folders())
+    ]
 
 
 def _line_of(path: Path, pattern: str, after: str | None = None) -> int:

@@ -15,6 +15,17 @@ def _layout() -> Layout:
     return Layout(find_root())
 
 
+def _clear_temporaries() -> None:
+    """Remove what an interrupted run (a kill, a crash) left of its atomic writes."""
+    from .fsutil import remove_stale_temporaries
+
+    try:
+        layout = _layout()
+    except FileNotFoundError:
+        return  # not in a book: the command says so itself
+    remove_stale_temporaries(*layout.written_folders())
+
+
 def _print_problems(problems) -> None:
     for p in problems:
         print(p, file=sys.stderr)
@@ -68,7 +79,7 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import warm_kernel
-    from .build import build, make_book_importable
+    from .build import build, last_build_unfinished, make_book_importable
     from .serve import running_server
 
     if (pid := running_server(_layout())) is not None:
@@ -79,6 +90,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return 1
     layout = _layout()
+    if last_build_unfinished(layout) and not args.all:
+        print("build: the last build did not finish (killed or failed): building every page again")
+        args.all = True
     # The data notebook's kernel starts and imports while `index` works on one core;
     # again after it, if `index` changed the tables the notebook reads.
     make_book_importable(layout)
@@ -173,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import DiskFull, is_disk_full, shown
 
     try:
+        if args.command != "check":
+            _clear_temporaries()
         return args.func(args)
     except DiskFull as exc:
         print(exc, file=sys.stderr)

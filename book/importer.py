@@ -10,12 +10,10 @@ contributor may move or rename it.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import multiprocessing
 import os
 import re
-import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,9 +22,9 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from . import guard, notebook, readers
+from . import guard, lifeline, notebook, readers
 from .errors import BookError, DiskFull, from_os_error, is_disk_full, shown
-from .fsutil import AtomicBatch, remove_stale_temporaries
+from .fsutil import AtomicBatch
 from .layout import Layout, category_folders
 from .model import Article
 from .tagging import Vocabulary, load_vocabulary
@@ -93,19 +91,11 @@ PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than
 COMMIT_EVERY = 256
 
 
-def _init_worker(vocabulary: Path) -> None:
+def _init_worker(vocabulary: Path, parent: int | None = None) -> None:
     global _vocab
-    _die_with_parent()
+    if parent is not None:
+        lifeline.die_with_parent(parent)
     _vocab = load_vocabulary(vocabulary)
-
-
-def _die_with_parent() -> None:
-    """If the import is killed (even with kill -9), its workers must not linger waiting for work."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
 
 
 def _render(path: Path) -> Rendered:
@@ -131,7 +121,8 @@ def _rendered(files: list[Path], vocabulary: Path, jobs: int) -> Iterator[Render
         yield from map(_render, files)
         return
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(vocabulary,)) as pool:
+    initargs = (vocabulary, os.getpid())
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
         yield from pool.map(_render, files, chunksize=16)
 
 
@@ -139,7 +130,6 @@ def import_paths(
     layout: Layout, paths: Iterable[Path], force: bool = False, progress: bool = True, jobs: int | None = None
 ) -> ImportReport:
     report = ImportReport()
-    remove_stale_temporaries(layout.notebooks)
     files, problems = readers.find_captures(paths)
     report.refused += problems
     known = existing_ids(layout)
