@@ -7,8 +7,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .layout import Layout, find_root
+
+if TYPE_CHECKING:
+    from .indexer import IndexReport
 
 
 def _layout() -> Layout:
@@ -53,6 +57,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    return _index(args)[0]
+
+
+def _index(args: argparse.Namespace) -> tuple[int, IndexReport]:
     from .indexer import index
 
     layout = _layout()
@@ -64,7 +72,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
         f"{len(report.changed)} files written, {len(report.removed)} removed in {elapsed:.1f} s"
     )
-    return 1 if report.problems else 0
+    return (1 if report.problems else 0), report
 
 
 def _index_unless_served(args: argparse.Namespace) -> int:
@@ -98,7 +106,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     make_book_importable(layout)
     warm_kernel.start(layout, layout.data_tables, every_page=args.all)
     try:
-        status = cmd_index(args)
+        status, report = _index(args)
+        if report.duplicates:
+            # The data page would publish a traceback, and links would go to either notebook.
+            print(
+                f"build: refused: {len(report.duplicates)} notebook(s) share an article id with another "
+                "(listed above); give each article its own id or remove the copy, then build again",
+                file=sys.stderr,
+            )
+            return 1
         if status and args.strict:
             return status
         warm_kernel.start(layout, layout.data_tables, every_page=args.all)

@@ -32,6 +32,8 @@ class IndexReport:
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[BookError] = field(default_factory=list)
+    # Of the problems: notebooks sharing an article id, which the tables cannot hold (build refuses).
+    duplicates: list[BookError] = field(default_factory=list)
     # What was derived: "all" (tables, pages, toc), "articles" (only article text had changed,
     # so only the articles table) or "nothing" (no input or output changed since the last run).
     derived: str = "all"
@@ -104,7 +106,10 @@ def _derive_and_write(
     stubs = catalog.stubs_for(entries, vocab)
     if kept is None:
         cache.save()
-    report = IndexReport(articles=len(entries), problems=problems)
+    from .check import duplicate_ids
+
+    report = IndexReport(articles=len(entries), problems=problems, duplicates=duplicate_ids(entries))
+    report.problems += report.duplicates
     shape = index_state.shape(layout, catalog.shape_digest(entries, tfs))
     if last is not None and last.shape == shape and index_state.outputs_untouched(last, layout):
         # Only articles' text changed since the last run: the keyword tables, the generated

@@ -35,7 +35,17 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import env_save, notebook_cells, page_toc, parallel_read, parallel_write, search, sphinx_internals, warm_kernel
+from . import (
+    env_save,
+    execution,
+    notebook_cells,
+    page_toc,
+    parallel_read,
+    parallel_write,
+    search,
+    sphinx_internals,
+    warm_kernel,
+)
 from .layout import DATA_TABLES
 
 DATA_DOCS = {"notebooks/data"}
@@ -409,4 +419,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     parallel_read.setup(app)
     parallel_write.setup(app)
     env_save.setup(app)
+    execution.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
