@@ -13,6 +13,7 @@ import pytest
 
 from book import check, cli, fsutil
 from book.layout import Layout
+from book.links import broken_links
 
 from .conftest import copy_book, run_book
 from .test_hardening import seed_variant
@@ -96,6 +97,7 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_is_full(bigger_book:
     assert (layout.html / "searchindex.js").exists()
     articles = list((layout.html / "notebooks" / "jinrong-zhaiwu").glob("8*.html"))
     assert len(articles) == 60
+    assert broken_links(layout.html) == []
     # And the one after that is an ordinary incremental build again.
     assert "did not finish" not in run_book(bigger_book, "build").stdout
 
