@@ -111,10 +111,12 @@ def test_stale_temporaries_are_reported_by_check_and_cleared_by_any_other_comman
         layout.notebooks / "jinrong-zhaiwu" / f".67202.md.{dead}.k2j4h1ab.tmp",
         layout.data / f".articles.csv.{dead}.z9y8x7w6.tmp",
         layout.root / f"._toc.yml.{dead}.q1w2e3r4.tmp",
+        layout.html.parent / f".build-unfinished.{dead}.p0o9i8u7.tmp",
         layout.notebooks / ".old.md.abcdefgh.tmp",  # named before names held a pid
     ]
     running = layout.notebooks / f".67202.md.{alive}.a1b2c3d4.tmp"  # a command still writing
     for path in [*stale, running]:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half", encoding="utf-8")
     problems = check.check(layout)
     reported = sorted(p.path for p in problems if "temporary file" in p.message)

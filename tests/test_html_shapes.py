@@ -108,3 +108,19 @@ def test_closed_hiding_elements_still_hide_their_content() -> None:
     )
     assert html_reader.close_unclosed(page) == page
     assert [t for _, t, _ in html_reader.page_lines(page)] == ["正文一", "正文二"]
+
+
+SITE_PAGE = Path(__file__).resolve().parent / "fixtures" / "html" / "67202.html"
+
+
+@pytest.mark.parametrize("element", ['<embed src="/a.swf">', *UNCLOSED])
+def test_the_site_page_keeps_all_its_blocks(element: str) -> None:
+    # The page of the issue: 40 blocks, and 1 with an <embed> under libxml2.  The element goes
+    # before the site's top bar, before the breadcrumb, before the intro, inside the body and after it.
+    lines = SITE_PAGE.read_text("utf-8").split("\n")
+    expected = html_reader.reads("\n".join(lines), "67202.html")
+    assert len(expected.blocks) == 40
+    for at in (35, 64, 76, 89, 117):
+        mutated = "\n".join([*lines[:at], element + lines[at], *lines[at + 1 :]])
+        got = html_reader.reads(mutated, "67202.html")
+        assert got.blocks == expected.blocks, f"{element!r} at line {at + 1}"
