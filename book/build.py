@@ -10,7 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from pathlib import Path
 
+from .fsutil import atomic_write
 from .layout import Layout
 
 
@@ -34,11 +36,29 @@ def sphinx_overrides(layout: Layout) -> dict[str, object]:
     return {"external_toc_path": layout.toc.relative_to(layout.root).as_posix(), "latex_individualpages": False}
 
 
+def unfinished_marker(layout: Layout) -> Path:
+    """Present while a build runs, and after one that was killed or failed."""
+    return layout.html.parent / ".build-unfinished"
+
+
+def last_build_unfinished(layout: Layout) -> bool:
+    """Whether the last build was killed or failed: its pages, search index and saved
+    environment may be half written, and Sphinx's own bookkeeping would call them done."""
+    return unfinished_marker(layout).exists()
+
+
 def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
-    """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors."""
+    """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors.
+
+    After a build that did not finish (``last_build_unfinished``) every page is read and
+    written again from a fresh environment, whatever ``all_files`` says."""
     from jupyter_book.sphinx import build_sphinx
 
     make_book_importable(layout)
+    marker = unfinished_marker(layout)
+    fresh = marker.exists()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(marker, f"pid {os.getpid()}\n")
     result = build_sphinx(
         str(layout.root),
         str(layout.html),
@@ -49,7 +69,8 @@ def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: i
         builder="html",
         warningiserror=strict,
         keep_going=strict,
-        force_all=all_files,
+        force_all=all_files or fresh,
+        freshenv=fresh,
         jobs=jobs or default_jobs(),
     )
     if isinstance(result, BaseException):
@@ -59,4 +80,6 @@ def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: i
             child.terminate()
         print(f"build: failed: {result}", file=sys.stderr)
         return 1
+    if not result:
+        marker.unlink()
     return int(result or 0)

@@ -26,7 +26,7 @@ import yaml
 from .cache import ScanCache
 from .errors import BookError
 from .escape import unescape
-from .fsutil import write_bytes_if_changed, write_if_changed
+from .fsutil import AtomicBatch, write_bytes_if_changed, write_if_changed
 from .layout import Layout, find_root
 from .notebook import Page, split_front_matter
 from .slug import title_key
@@ -281,7 +281,11 @@ def term_frequencies_of(
 
         load_dictionary()
         _counting_vocabulary[0] = vocab
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        from .lifeline import die_with_parent
+
+        context = multiprocessing.get_context("fork")
+        lifeline = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+        with ProcessPoolExecutor(jobs, mp_context=context, **lifeline) as pool:
             counted = list(pool.map(_count_terms, texts, chunksize=max(1, len(texts) // (4 * jobs))))
         _counting_vocabulary[0] = None
     else:
@@ -450,15 +454,16 @@ def table_files(layout: Layout) -> list[Path]:
     return [*csvs, *(path.with_suffix(".parquet") for path in csvs)]
 
 
-def write(layout: Layout, tables: Tables) -> list[Path]:
-    """Store the tables as CSV (and Parquet, for analysts' tools); returns the files that changed."""
+def write(layout: Layout, tables: Tables, batch: AtomicBatch | None = None) -> list[Path]:
+    """Store the tables as CSV (and Parquet, for analysts' tools); returns the files that changed
+    (written at ``batch``'s commit if one is given)."""
     changed = []
     for name in TABLE_FILES:
-        changed += write_table(layout, name, getattr(tables, name))
+        changed += write_table(layout, name, getattr(tables, name), batch)
     return changed
 
 
-def write_table(layout: Layout, name: str, frame: pd.DataFrame) -> list[Path]:
+def write_table(layout: Layout, name: str, frame: pd.DataFrame, batch: AtomicBatch | None = None) -> list[Path]:
     """Store one table (``articles``, ``tags`` or ``relations``); returns the files that changed."""
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
@@ -466,8 +471,8 @@ def write_table(layout: Layout, name: str, frame: pd.DataFrame) -> list[Path]:
     parquet, out = path.with_suffix(".parquet"), io.BytesIO()
     frame.to_parquet(out, index=False)
     # Each file on its own: a Parquet file changed by hand is restored even if its CSV was not.
-    changed = [path] if write_if_changed(path, buffer.getvalue()) else []
-    return changed + ([parquet] if write_bytes_if_changed(parquet, out.getvalue()) else [])
+    changed = [path] if write_if_changed(path, buffer.getvalue(), batch) else []
+    return changed + ([parquet] if write_bytes_if_changed(parquet, out.getvalue(), batch) else [])
 
 
 def load(root: Path | None = None) -> Tables:

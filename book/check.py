@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from . import catalog
+from . import catalog, fsutil
 from .errors import BookError
 from .layout import Layout
 from .slug import title_key
@@ -22,7 +22,59 @@ def check(layout: Layout) -> list[BookError]:
     problems += _related(layout, entries)
     problems += _toc(layout, entries)
     problems += _relations_table(layout)
+    problems += _temporaries(layout)
+    problems += _execution(layout)
     return problems
+
+
+# A code cell in any fence myst-nb reads as one: ```{code-cell}, ~~~{code-cell}, :::{code-cell}.
+_CODE_CELL = re.compile(r"^ {0,3}(?:`{3,}|~{3,}|:{3,})\s*\{code-cell\}")
+_EXECUTION_KEYS = ("mystnb", "execution", "execute")
+
+
+def _execution(layout: Layout) -> list[BookError]:
+    """Code cells and execution settings in articles: they never run (book/execution.py),
+    so they are a mistake or an attempt, and the contributor should hear of it."""
+    problems = []
+    for path in layout.article_notebooks():
+        rel = layout.rel(path)
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        front_end = lines.index("---", 1) if lines[:1] == ["---"] and "---" in lines[1:] else 0
+        for number, line in enumerate(lines[1:front_end], start=2):
+            key = line.split(":", 1)[0]
+            if key in _EXECUTION_KEYS:
+                problems.append(
+                    BookError(
+                        rel,
+                        number,
+                        f"execution settings ({key}:) in an article's front matter: articles never run code",
+                        f"remove the {key} block; code belongs in the data notebook",
+                    )
+                )
+        for number, line in enumerate(lines[front_end + 1 :], start=front_end + 2):
+            if _CODE_CELL.match(line):
+                problems.append(
+                    BookError(
+                        rel,
+                        number,
+                        "a code cell in an article: it is shown as code and never runs",
+                        "remove it, or move the analysis to the data notebook",
+                    )
+                )
+    return problems
+
+
+def _temporaries(layout: Layout) -> list[BookError]:
+    # check is the one command that leaves them, so that it can tell of them.
+    return [
+        BookError(
+            layout.rel(path),
+            1,
+            "a temporary file an interrupted write left behind",
+            "any other command clears it, e.g. python -m book index",
+        )
+        for path in fsutil.stale_temporaries(*layout.written_folders())
+    ]
 
 
 def _line_of(path: Path, pattern: str, after: str | None = None) -> int:
@@ -35,6 +87,11 @@ def _line_of(path: Path, pattern: str, after: str | None = None) -> int:
         if re.search(pattern, lines[i]):
             return i + 1
     return 1
+
+
+def duplicate_ids(entries: list[catalog.Entry]) -> list[BookError]:
+    """Notebooks that share an article id with an earlier one: a book that cannot be built."""
+    return [p for p in _duplicates(entries) if p.message.startswith("article id ")]
 
 
 def _duplicates(entries: list[catalog.Entry]) -> list[BookError]:

@@ -7,12 +7,27 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .layout import Layout, find_root
+
+if TYPE_CHECKING:
+    from .indexer import IndexReport
 
 
 def _layout() -> Layout:
     return Layout(find_root())
+
+
+def _clear_temporaries() -> None:
+    """Remove what an interrupted run (a kill, a crash) left of its atomic writes."""
+    from .fsutil import remove_stale_temporaries
+
+    try:
+        layout = _layout()
+    except FileNotFoundError:
+        return  # not in a book: the command says so itself
+    remove_stale_temporaries(*layout.written_folders())
 
 
 def _print_problems(problems) -> None:
@@ -21,6 +36,7 @@ def _print_problems(problems) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import shown
     from .importer import import_paths
 
     layout = _layout()
@@ -30,7 +46,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print_problems(report.refused)
     for path in report.kept:
         print(
-            f"{layout.rel(path)}: kept: edited by hand since it was imported "
+            f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
             "(re-run with --force to overwrite the edit)",
             file=sys.stderr,
         )
@@ -41,6 +57,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    return _index(args)[0]
+
+
+def _index(args: argparse.Namespace) -> tuple[int, IndexReport]:
     from .indexer import index
 
     layout = _layout()
@@ -52,7 +72,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"index: {report.articles} articles, {report.stubs} stubs, {report.topics} topics; "
         f"{len(report.changed)} files written, {len(report.removed)} removed in {elapsed:.1f} s"
     )
-    return 1 if report.problems else 0
+    return (1 if report.problems else 0), report
 
 
 def _index_unless_served(args: argparse.Namespace) -> int:
@@ -67,7 +87,7 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import warm_kernel
-    from .build import build, make_book_importable
+    from .build import build, last_build_unfinished, make_book_importable
     from .serve import running_server
 
     if (pid := running_server(_layout())) is not None:
@@ -78,12 +98,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return 1
     layout = _layout()
+    if last_build_unfinished(layout) and not args.all:
+        print("build: the last build did not finish (killed or failed): building every page again")
+        args.all = True
     # The data notebook's kernel starts and imports while `index` works on one core;
     # again after it, if `index` changed the tables the notebook reads.
     make_book_importable(layout)
     warm_kernel.start(layout, layout.data_tables, every_page=args.all)
     try:
-        status = cmd_index(args)
+        status, report = _index(args)
+        if report.duplicates:
+            # The data page would publish a traceback, and links would go to either notebook.
+            print(
+                f"build: refused: {len(report.duplicates)} notebook(s) share an article id with another "
+                "(listed above); give each article its own id or remove the copy, then build again",
+                file=sys.stderr,
+            )
+            return 1
         if status and args.strict:
             return status
         warm_kernel.start(layout, layout.data_tables, every_page=args.all)
@@ -169,8 +200,25 @@ def main(argv: list[str] | None = None) -> int:
 
         return sample.main(argv[1:])
     args = parser.parse_args(argv)
+    from .errors import DiskFull, is_disk_full, shown
+
     try:
+        if args.command != "check":
+            _clear_temporaries()
         return args.func(args)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except DiskFull as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            if isinstance(exc, FileNotFoundError):
+                print(f"error: {shown(exc)}", file=sys.stderr)
+                return 2
+            raise
+        # Writes are atomic, so what the command had not finished is as it was.
+        print(
+            f"{args.command}: no space left on the disk of {shown(exc.filename or '.')}: stopped; "
+            "files it had not finished are as they were (free some space, then run it again)",
+            file=sys.stderr,
+        )
+        return 1

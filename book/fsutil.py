@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def _temporary(path: Path, data: bytes, sync: bool) -> str:
     """``data`` in a new hidden temporary beside ``path`` (synced to disk if ``sync``); its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    # The writer's pid in the name tells a temporary still being written from one a killed run left.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -76,7 +79,10 @@ class AtomicBatch:
         return len(self._pending)
 
     def write(self, path: Path, text: str) -> None:
-        self._pending.append((_temporary(path, text.encode("utf-8"), sync=False), path))
+        self.write_bytes(path, text.encode("utf-8"))
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        self._pending.append((_temporary(path, data, sync=False), path))
 
     def commit(self) -> None:
         pending, self._pending = self._pending, []
@@ -135,22 +141,55 @@ def _libc_syncfs() -> Any:
         return None
 
 
-def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Delete temporaries an interrupted run left behind (names only :func:`atomic_write_bytes` uses)."""
-    stale = sorted(folder.rglob(f".*{TMP_SUFFIX}")) if folder.exists() else []
+_TMP_NAME = re.compile(rf"^\..+?\.(?:(?P<pid>\d+)\.)?[^.]+{re.escape(TMP_SUFFIX)}$")
+
+
+def stale_temporaries(folders: Iterable[Path], top: Iterable[Path] = ()) -> list[Path]:
+    """Temporaries of :func:`atomic_write_bytes` and :class:`AtomicBatch` whose writer is no
+    longer running, under ``folders`` and directly in ``top``: what an interrupted run left."""
+    found = [p for folder in folders if folder.is_dir() for p in folder.rglob(f".*{TMP_SUFFIX}")]
+    found += [p for folder in top if folder.is_dir() for p in folder.glob(f".*{TMP_SUFFIX}")]
+    return sorted(p for p in found if p.is_file() and _is_stale(p))
+
+
+def _is_stale(path: Path) -> bool:
+    m = _TMP_NAME.match(path.name)
+    if m is None:
+        return False  # not a name we make
+    if m.group("pid") is None:
+        return True  # named before names held their writer's pid
+    pid = int(m.group("pid"))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_stale_temporaries(folders: Iterable[Path], top: Iterable[Path] = ()) -> list[Path]:
+    """Delete what :func:`stale_temporaries` finds; returns it.  Temporaries of a command
+    still running (``book serve``, another import) are left alone."""
+    stale = stale_temporaries(folders, top)
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
 
 
-def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+def write_bytes_if_changed(path: Path, data: bytes, batch: AtomicBatch | None = None) -> bool:
     """:func:`write_if_changed` for bytes."""
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    atomic_write_bytes(path, data)
+    if batch is None:
+        atomic_write_bytes(path, data)
+    else:
+        batch.write_bytes(path, data)
     return True
 
 

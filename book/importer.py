@@ -10,12 +10,10 @@ contributor may move or rename it.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import multiprocessing
 import os
 import re
-import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,9 +22,9 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from . import notebook, readers
-from .errors import BookError
-from .fsutil import AtomicBatch, remove_stale_temporaries
+from . import guard, lifeline, notebook, readers
+from .errors import BookError, DiskFull, from_os_error, is_disk_full, shown
+from .fsutil import AtomicBatch
 from .layout import Layout, category_folders
 from .model import Article
 from .tagging import Vocabulary, load_vocabulary
@@ -42,11 +40,14 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # edited by a contributor; not overwritten
     refused: list[BookError] = field(default_factory=list)
+    # Of the refused: updates that would have lost a notebook's text (``book.guard``).
+    guarded: list[BookError] = field(default_factory=list)
 
     def summary(self) -> str:
+        guarded = f" ({len(self.guarded)} would lose a notebook's text: --force to write them)" if self.guarded else ""
         return (
             f"{len(self.new)} imported, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.kept)} kept (edited by hand), {len(self.refused)} refused"
+            f"{len(self.kept)} kept (edited by hand), {len(self.refused)} refused{guarded}"
         )
 
 
@@ -90,19 +91,11 @@ PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than
 COMMIT_EVERY = 256
 
 
-def _init_worker(vocabulary: Path) -> None:
+def _init_worker(vocabulary: Path, parent: int | None = None) -> None:
     global _vocab
-    _die_with_parent()
+    if parent is not None:
+        lifeline.die_with_parent(parent)
     _vocab = load_vocabulary(vocabulary)
-
-
-def _die_with_parent() -> None:
-    """If the import is killed (even with kill -9), its workers must not linger waiting for work."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
 
 
 def _render(path: Path) -> Rendered:
@@ -113,6 +106,12 @@ def _render(path: Path) -> Rendered:
         return path, article.id, notebook.writes(article), category_folders(article.category)
     except BookError as exc:
         return exc
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        return from_os_error(path, "read it", exc)
+    except Exception as exc:  # a bug one capture meets must not cost the batch the others
+        return BookError(str(path), 1, f"cannot read it: {type(exc).__name__}: {exc}", "report this bug with the file")
 
 
 def _rendered(files: list[Path], vocabulary: Path, jobs: int) -> Iterator[Rendered]:
@@ -122,7 +121,8 @@ def _rendered(files: list[Path], vocabulary: Path, jobs: int) -> Iterator[Render
         yield from map(_render, files)
         return
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(vocabulary,)) as pool:
+    initargs = (vocabulary, os.getpid())
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
         yield from pool.map(_render, files, chunksize=16)
 
 
@@ -130,18 +130,30 @@ def import_paths(
     layout: Layout, paths: Iterable[Path], force: bool = False, progress: bool = True, jobs: int | None = None
 ) -> ImportReport:
     report = ImportReport()
-    remove_stale_temporaries(layout.notebooks)
     files, problems = readers.find_captures(paths)
     report.refused += problems
     known = existing_ids(layout)
     this_run: dict[str, tuple[Path, str]] = {}  # id → (capture, rendered text) imported in this run
     jobs = jobs or os.cpu_count() or 1
     results = _rendered(files, layout.vocabulary, jobs)
-    with AtomicBatch() as writes:
-        for result in tqdm(results, total=len(files), desc="import", unit="article", disable=not progress, leave=False):
-            _take(result, layout, known, this_run, writes, force, report)
-            if len(writes) >= COMMIT_EVERY:
-                writes.commit()
+    committed = 0
+    try:
+        with AtomicBatch() as writes:
+            for result in tqdm(
+                results, total=len(files), desc="import", unit="article", disable=not progress, leave=False
+            ):
+                _take(result, layout, known, this_run, writes, force, report)
+                if len(writes) >= COMMIT_EVERY:
+                    writes.commit()
+                    committed = len(report.new) + len(report.updated)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise DiskFull(
+            f"import: no space left on the disk of {shown(exc.filename or layout.notebooks)}: stopped; "
+            f"{committed} notebooks written before it are whole, nothing else was changed "
+            "(free some space, then run the same import again)"
+        ) from exc
     return report
 
 
@@ -173,10 +185,17 @@ def _take(
         return
     this_run[article_id] = (path, text)
     target = known.get(article_id) or layout.article_path_in(folders, article_id)
-    _write(target, text, force, report, writes)
+    try:
+        _write(path, target, text, force, report, writes, layout)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        report.refused.append(from_os_error(path, f"write {layout.rel(target)}", exc))
 
 
-def _write(target: Path, text: str, force: bool, report: ImportReport, writes: AtomicBatch) -> None:
+def _write(
+    capture: Path, target: Path, text: str, force: bool, report: ImportReport, writes: AtomicBatch, layout: Layout
+) -> None:
     if not target.exists():
         writes.write(target, text)
         report.new.append(target)
@@ -184,8 +203,14 @@ def _write(target: Path, text: str, force: bool, report: ImportReport, writes: A
     current = target.read_text(encoding="utf-8", errors="replace")
     if current == text:
         report.unchanged.append(target)
-    elif notebook.is_edited(current) and not force:
-        report.kept.append(target)
-    else:
-        writes.write(target, text)
-        report.updated.append(target)
+        return
+    if not force:
+        if notebook.is_edited(current):
+            report.kept.append(target)
+            return
+        if (refusal := guard.refusal(capture, str(layout.rel(target)), current, text)) is not None:
+            report.refused.append(refusal)
+            report.guarded.append(refusal)
+            return
+    writes.write(target, text)
+    report.updated.append(target)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import index_state
 from .cache import ScanCache
-from .errors import BookError
+from .errors import BookError, DiskFull, is_disk_full, shown
 from .layout import Layout
 
 if TYPE_CHECKING:  # catalog imports pandas, which a book with nothing to index never needs
@@ -32,6 +32,8 @@ class IndexReport:
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[BookError] = field(default_factory=list)
+    # Of the problems: notebooks sharing an article id, which the tables cannot hold (build refuses).
+    duplicates: list[BookError] = field(default_factory=list)
     # What was derived: "all" (tables, pages, toc), "articles" (only article text had changed,
     # so only the articles table) or "nothing" (no input or output changed since the last run).
     derived: str = "all"
@@ -55,6 +57,13 @@ def index(layout: Layout, cache: ScanCache | None = None) -> IndexReport:
     gc.disable()
     try:
         report, outputs, shape = _derive_and_write(layout, notebooks, state, cache)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise DiskFull(
+            f"index: no space left on the disk of {shown(exc.filename or layout.root)}: stopped; the tables, "
+            "generated pages and _toc.yml are as they were (free some space, then run it again)"
+        ) from exc
     finally:
         gc.enable()
     if not report.problems:  # a run with problems is repeated, so they are reported again
@@ -97,7 +106,10 @@ def _derive_and_write(
     stubs = catalog.stubs_for(entries, vocab)
     if kept is None:
         cache.save()
-    report = IndexReport(articles=len(entries), problems=problems)
+    from .check import duplicate_ids
+
+    report = IndexReport(articles=len(entries), problems=problems, duplicates=duplicate_ids(entries))
+    report.problems += report.duplicates
     shape = index_state.shape(layout, catalog.shape_digest(entries, tfs))
     if last is not None and last.shape == shape and index_state.outputs_untouched(last, layout):
         # Only articles' text changed since the last run: the keyword tables, the generated
@@ -107,7 +119,6 @@ def _derive_and_write(
         report.derived = "articles"
         return report, [layout.root / rel for rel in last.outputs], shape
     tables = catalog.derive(entries, vocab, tfs, stubs)
-    report.changed += catalog.write(layout, tables)
 
     by_id = {e.id: e for e in entries}
     topic_list = pages.topics(entries, stubs)
@@ -129,7 +140,11 @@ def _derive_and_write(
         wanted[layout.root / path] = text
     wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
 
-    with AtomicBatch() as writes:  # one sync for all: 831 pages for 1,000 articles from scratch
+    # Tables, pages and toc are one unit, renamed into place once all are on disk (one sync:
+    # 831 pages for 1,000 articles from scratch), so a full disk leaves the old set whole, never
+    # new tables beside old pages; a kill is repaired by the next run, which derives it all again.
+    with AtomicBatch() as writes:
+        report.changed += catalog.write(layout, tables, writes)
         for path, text in wanted.items():
             if write_if_changed(path, text, writes):
                 report.changed.append(path)

@@ -67,6 +67,11 @@ class Layout:
     def cache(self) -> Path:
         return self.root / "_build" / ".book-cache"
 
+    def written_folders(self) -> tuple[list[Path], list[Path]]:
+        """Where the book's commands write atomically: (folders, with their subfolders; folders
+        by themselves), for ``fsutil.stale_temporaries``."""
+        return [self.notebooks, self.data, self.cache], [self.root, self.html.parent]
+
     def article_path(self, category: tuple[str, ...], article_id: str) -> Path:
         return self.article_path_in(category_folders(category), article_id)
 

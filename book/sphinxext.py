@@ -36,7 +36,16 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import env_save, notebook_cells, page_toc, parallel_read, parallel_write, sphinx_internals, warm_kernel
+from . import (
+    env_save,
+    execution,
+    notebook_cells,
+    page_toc,
+    parallel_read,
+    parallel_write,
+    sphinx_internals,
+    warm_kernel,
+)
 from .layout import DATA_TABLES
 from .search import sphinx as search
 
@@ -411,4 +420,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     parallel_read.setup(app)
     parallel_write.setup(app)
     env_save.setup(app)
+    execution.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

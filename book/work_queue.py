@@ -12,9 +12,12 @@ together and each forks once.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
+
+from . import lifeline
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,8 +78,11 @@ def start(tasks: Any, workers: Sequence[Callable[[], R]], on_result: Callable[[R
     The workers wait until all are started: ``ParallelTasks.add_task`` collects any
     process that has already finished, and swallows the error of one that failed."""
     go = multiprocessing.get_context("fork").Event()
+    parent = os.getpid()
 
     def run(worker: Callable[[], R]) -> R:
+        # Killed, the build would leave its readers and writers blocked on their pipes for good.
+        lifeline.die_with_parent(parent)
         go.wait()
         return worker()
 

@@ -10,15 +10,13 @@ through one parser and a page and its text capture yield the same article.
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import PageElement, PreformattedString
-from lxml import etree
 
 from ..model import Article
 from . import text
@@ -222,7 +220,7 @@ _CJK = (
 )
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
 
-_LINE_ATTR = "_book_line"  # where a text node starts in the source, set by _number_lines
+_LINE_ATTR = "_book_line"  # where a text node starts in the source, set by _number_text
 
 
 def reads(html: str, source: str = "<html>") -> Article:
@@ -235,13 +233,16 @@ def reads(html: str, source: str = "<html>") -> Article:
 def page_lines(html: str) -> list[tuple[int, str, Tag]]:
     """The article's lines as a text capture would hold them: (source line, text, owning element)."""
     html = html.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-    # lxml refuses str input that declares an encoding; keep the line count.
     html = _XML_DECL.sub(lambda m: "\n" * m.group(0).count("\n"), html, count=1)
+    html = close_unclosed(html)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(html, "lxml")
-    _number_lines(soup, html)
+        # html5lib builds the tree a browser builds (void <embed>, <svg> left
+        # by the first HTML block, misnested tables): libxml2's HTML 4 parser
+        # let one such element swallow the article.
+        soup = BeautifulSoup(html, "html5lib")
+    _number_text(soup)
     body = soup.body or soup
     _drop_junk(body)
     crumb = _find_breadcrumb(body)
@@ -251,34 +252,96 @@ def page_lines(html: str) -> list[tuple[int, str, Tag]]:
     return _article_span(lines, body, title)
 
 
-def _number_lines(soup: BeautifulSoup, html: str) -> None:
-    """Give every tag and text node its source line.
+# Elements whose content a browser hides or reads as raw text.  Left
+# unclosed in a saved page, each takes the rest of the article with it: as
+# raw text up to a later element's end tag, or as content _drop_junk removes.
+# Browsers lose that text too; a capture must not, so such an element is
+# closed where it starts.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "iframe", "xmp", "noembed", "noframes"})
+_CONTAINERS = frozenset(
+    {
+        "noscript",
+        "object",
+        "svg",
+        "math",
+        "button",
+        "select",
+        "option",
+        "canvas",
+        "audio",
+        "video",
+        "map",
+        "template",
+        "datalist",
+    }
+)
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(?P<end>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL,
+)
+# Article markup inside raw text: the element was never closed.
+_BLOCK_START = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|table|article|section)[\s>]", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li)>", re.IGNORECASE)
 
-    BeautifulSoup's lxml builder records no positions (only html.parser and
-    html5lib do), so parse once more with lxml itself, which parses the same
-    way, and copy each element's ``sourceline`` across in document order.
+
+def close_unclosed(html: str) -> str:
+    """``html`` with every hiding element that was left unclosed closed right after its start tag.
+
+    End tags are inserted (an unclosed comment ended, a ``<plaintext>`` tag,
+    which nothing can close, removed), never a line break: every line keeps
+    its number.
     """
-    try:
-        root = etree.fromstring(html, etree.HTMLParser(recover=True))
-    except (etree.LxmlError, ValueError):
-        root = None
-    tags = soup.find_all(True)
-    if root is not None and tags:
-        theirs = [(el.tag, el.sourceline or 0) for el in root.iter() if isinstance(el.tag, str)]
-        names = [t.name for t in tags]
-        their_names = [name for name, _ in theirs]
-        if names == their_names:
-            pairs: Iterable[tuple[int, int]] = ((i, i) for i in range(len(tags)))
-        else:
-            # The trees differ only on stray <html>/<body>/<frameset> tags,
-            # which lxml's tree merges away; match what we can rather than
-            # shift every later line.
-            matcher = difflib.SequenceMatcher(None, names, their_names, autojunk=False)
-            pairs = ((a + k, b + k) for a, b, size in matcher.get_matching_blocks() for k in range(size))
-        for mine, other in pairs:
-            tags[mine].sourceline = theirs[other][1] or None
-    # Text nodes have no position of their own: a node starts where the last
-    # start tag before it ended, plus the line breaks of the text in between.
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    open_: dict[str, list[int]] = {}
+    pos = 0
+    while (m := _TOKEN.search(html, pos)) is not None:
+        pos = m.end()
+        if m.group("name") is None:  # a comment
+            if not m.group(0).endswith("-->"):
+                edits.append((m.start() + 4, m.start() + 4, "-->"))
+                pos = m.start() + 4
+            continue
+        name = m.group("name").lower()
+        if m.group("end"):
+            if open_.get(name):
+                open_[name].pop()
+        elif name == "plaintext":
+            edits.append((m.start(), m.end(), ""))
+        elif name in _RAW_TEXT:
+            close = re.compile(rf"</{name}[\s/>]", re.IGNORECASE).search(html, pos)
+            content = html[pos : close.start() if close else len(html)]
+            if close is None or _swallowed(name, content):
+                edits.append((pos, pos, f"</{name}>"))
+            else:
+                pos = close.start()  # its content is text, not tags
+        elif name in _CONTAINERS and not m.group("attrs").rstrip().endswith("/"):
+            open_.setdefault(name, []).append(pos)
+    edits.extend((at, at, f"</{name}>") for name, starts in open_.items() for at in starts)
+    out: list[str] = []
+    last = 0
+    for start, end, replacement in sorted(edits):
+        out += [html[last:start], replacement]
+        last = end
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _swallowed(name: str, content: str) -> bool:
+    """Whether raw-text ``content`` holds page markup, so its element was left open."""
+    own = re.search(rf"<{name}[\s>]", content, re.IGNORECASE) is not None
+    if name == "script":
+        # Scripts write markup ('<div>', '<script src=..><\/script>'), but
+        # never both their own start tag and a closed block.
+        return own and _BLOCK_END.search(content) is not None
+    return own or _BLOCK_START.search(content) is not None
+
+
+def _number_text(soup: BeautifulSoup) -> None:
+    """Give every text node the source line it starts on.
+
+    html5lib records where each start tag is; a text node starts where the
+    last start tag before it is, plus the line breaks of the text in between.
+    """
     line = 1
     for node in soup.descendants:
         if isinstance(node, Tag):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import ids
 from ..errors import BookError
 from ..model import Article, Block, Related
 from .decode import decode, normalise
@@ -231,4 +232,4 @@ def _article_id(url: str, title: str, source: str, line: int) -> str:
             f"the source URL {url!r} does not end in a numeric article id",
             "fix the 本文链接 line so it reads like https://site/hf/67202.html",
         )
-    return m.group("id")
+    return ids.from_digits(m.group("id"), source, line)

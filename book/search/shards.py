@@ -53,7 +53,8 @@ def _js_string(value: object) -> str:
 def _replace(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader of the site sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Named as book.fsutil names temporaries (writer's pid), so a later command knows a stale one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 
@@ -254,7 +255,7 @@ class Store:
     def _write_postings(self, token: str, postings: index.Postings) -> None:
         for part in ("keys", "docs", "values"):
             path = self.folder / f"postings-{token}.{part}"
-            tmp = path.with_name(f".{path.name}.tmp")
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.part.tmp")
             getattr(postings, part).tofile(tmp)
             os.replace(tmp, path)
         for old in self.folder.glob("postings-*"):

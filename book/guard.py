@@ -1,0 +1,70 @@
+"""Refusing re-imports that would lose an existing notebook's text.
+
+A capture can be truncated (a page saved before it loaded, a reader fooled by
+markup) or be another article that happens to map to the same id.  Either
+way writing it would silently replace a complete notebook, so such an update
+is refused unless ``--force`` says it is meant.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import BookError
+from .notebook import split_front_matter
+
+# A notebook may lose up to this share of its lines in an update (a related
+# list trimmed, a section merged); more looks like a broken capture.
+MAX_LOSS = 1 / 5
+_CELL_BREAK = re.compile(r'^\+\+\+ \{"part": "(?P<part>[a-z]+)"\}$', re.MULTILINE)
+_TEXT_PARTS = frozenset({"intro", "body", "summary"})
+
+
+def refusal(capture: Path, target: str, current: str, new: str) -> BookError | None:
+    """Why writing ``new`` over the notebook ``current`` (at ``target``) would lose text, if it would."""
+    before, after = current.count("\n"), new.count("\n")
+    old_text, new_text = article_text(current), article_text(new)
+    if after < before * (1 - MAX_LOSS) or (old_text and not new_text):
+        return BookError(
+            str(capture),
+            1,
+            f"would replace {before} lines with {after}",
+            f"use --force to overwrite {target} if this shorter capture is right",
+        )
+    old, fresh = _meta(current), _meta(new)
+    if (
+        old_text != new_text
+        and not old.get("source_url")
+        and not fresh.get("source_url")
+        and old.get("title") == fresh.get("title")
+    ):
+        # Without a source URL only the title tied the capture to this notebook.
+        return BookError(
+            str(capture),
+            1,
+            f"{target} already holds an article titled {fresh.get('title')!r} with different text",
+            "if this capture is a new version of it, use --force; otherwise give it its 本文链接 line",
+        )
+    return None
+
+
+def article_text(notebook: str) -> list[str]:
+    """The lines of a notebook's intro, body and summary cells, without blank lines."""
+    out: list[str] = []
+    parts = _CELL_BREAK.split(notebook)
+    # split() alternates text and the part names of the breaks before each text.
+    for part, cell in zip(parts[1::2], parts[2::2], strict=True):
+        if part in _TEXT_PARTS:
+            out += [line for line in cell.split("\n") if line.strip()]
+    return out
+
+
+def _meta(notebook: str) -> dict[str, object]:
+    try:
+        article = split_front_matter(notebook, Path("")).meta.get("article")
+    except (ValueError, yaml.YAMLError):
+        return {}
+    return article if isinstance(article, dict) else {}
