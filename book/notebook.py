@@ -32,7 +32,8 @@ import nbformat
 import yaml
 
 from .escape import escape, link_destination
-from .model import Article
+from .model import Article, Block
+from .readers.headings import split_lead
 from .slug import title_key
 
 FORMAT = "md:myst"
@@ -155,6 +156,15 @@ def _strong(text: str) -> str:
     return f"**{escape(text)}**"
 
 
+def _paragraph(block: Block) -> str:
+    """A paragraph, or a list item with its lead in bold (the lead's closing colon or 】 stays outside)."""
+    if block.kind == "item":
+        lead, delimiter, rest = split_lead(block.text.strip())
+        if lead:
+            return f"{_strong(lead)}{escape(delimiter)}{escape(rest) if not rest[:1].isspace() else ' ' + escape(rest)}"
+    return escape(block.text)
+
+
 def _container(cls: str, body: list[str]) -> str:
     return "\n".join([f"```{{container}} {cls}", "\n\n".join(body), "```"])
 
@@ -174,7 +184,7 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
     head = [f"({title_key(article.title)})=", f"# {escape(article.title)}"]
     cells.append(("\n".join(head) + ("\n\n" + _container("article-meta", [byline]) if byline else ""), {}))
 
-    intro = [escape(b.text) for b in article.blocks if b.part == "intro"]
+    intro = [_paragraph(b) for b in article.blocks if b.part == "intro"]
     if intro or article.intro_marker:
         label = [_strong(article.intro_marker)] if article.intro_marker else []
         cells.append((_container("article-intro", label + intro), {"part": "intro"}))
@@ -188,11 +198,11 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
             # Markdown has six heading levels; deeper sections share the sixth.
             section.append("#" * min(block.level + 1, 6) + " " + escape(block.text))
         else:
-            section.append(escape(block.text))
+            section.append(_paragraph(block))
     if section:
         cells.append(("\n\n".join(section), {"part": "body"}))
 
-    summary = [escape(b.text) for b in article.blocks if b.part == "summary"]
+    summary = [_paragraph(b) for b in article.blocks if b.part == "summary"]
     if summary or article.summary_marker:
         label = [_strong(article.summary_marker)] if article.summary_marker else []
         cells.append((_container("article-summary", label + summary), {"part": "summary"}))
