@@ -157,12 +157,19 @@ def _strong(text: str) -> str:
 
 
 def _paragraph(block: Block) -> str:
-    """A paragraph, or a list item with its lead in bold (the lead's closing colon or 】 stays outside)."""
-    if block.kind == "item":
-        lead, delimiter, rest = split_lead(block.text.strip())
-        if lead:
-            return f"{_strong(lead)}{escape(delimiter)}{escape(rest) if not rest[:1].isspace() else ' ' + escape(rest)}"
-    return escape(block.text)
+    """A paragraph; a list item shows its lead in bold (see ``headings.split_lead``)."""
+    parts = split_lead(block.text.strip()) if block.kind == "item" else None
+    if parts is None:
+        return escape(block.text)
+    before, lead, after, rest = parts
+    return "".join([_spaced(before), _strong(lead), _spaced(after), _spaced(rest)])
+
+
+def _spaced(piece: str) -> str:
+    # escape() strips a piece; a space between two pieces of one line stays one space.
+    if not piece.strip():
+        return " " if piece else ""
+    return (" " if piece[:1].isspace() else "") + escape(piece) + (" " if piece[-1:].isspace() else "")
 
 
 def _container(cls: str, body: list[str]) -> str:

@@ -46,7 +46,9 @@ dropped, reordered or rewritten).  The rules, in the order they apply:
    sections (``一、…。二、…。``) is split before each number, and each
    section's short lead (up to the first space or punctuation) is its heading.
 
-Lines that were heading-shaped but stayed text are returned as near misses,
+Lines that were heading-shaped but stayed text for a reason that could be
+wrong (a lone short line, a number out of its sequence, a question with no
+answer, a numbered line too long for a heading) are returned as near misses,
 with the reason, for the fidelity report.
 """
 
@@ -209,11 +211,10 @@ def classify(lines: Sequence[str], title: str = "") -> Outline:
     schemes: list[str | None] = [scheme_of(t) for t in texts]
     misses: dict[int, str] = {}
     toc = _toc_lines(texts, schemes)
+    # These rules are sure of themselves: their lines are not reported as near misses.
     for i in range(n):
-        if schemes[i] and title and texts[i] == title.strip():
-            schemes[i], misses[i] = None, "repeats the title"
-        elif i in toc:
-            schemes[i], misses[i] = None, "in a table of contents"
+        if (schemes[i] and title and texts[i] == title.strip()) or i in toc:
+            schemes[i] = None
     _questions(texts, schemes, misses)
     _sequences(texts, schemes, misses, toc)
     _unnumbered(texts, schemes, misses, toc, title)
@@ -263,20 +264,23 @@ def assign_levels(lines: Sequence[str], title: str = "") -> list[int]:
     return levels
 
 
-def split_lead(text: str) -> tuple[str, str, str]:
-    """A list item as (lead, delimiter, rest): the lead is what the writer shows in bold."""
+def split_lead(text: str) -> tuple[str, str, str, str] | None:
+    """A list item as (before, lead, after, rest), joined the item's text; None if it has no lead.
+
+    ``lead`` is what the writer shows in bold: the lead's words from its first
+    to its last letter or digit.  The punctuation around it (``【``, the colon)
+    stays outside, because CommonMark does not open or close ``**`` between
+    punctuation and a letter.
+    """
     cut = _lead_end(text)
     if cut is None:
-        return "", "", text
-    lead = text[:cut].rstrip()
-    body = text[cut:]
-    core = lead.rstrip(":：】")
-    # Bold must end on a letter: CommonMark does not close ** after punctuation followed by text.
-    while core and not (core[-1].isalnum()):
-        core = core[:-1]
-    if not core:
-        return "", "", text
-    return core, lead[len(core) :], body
+        return None
+    whole = text[:cut]
+    start = next((k for k, ch in enumerate(whole) if ch.isalnum()), None)
+    end = next((k for k in range(len(whole), 0, -1) if whole[k - 1].isalnum()), None)
+    if start is None or end is None or end <= start:
+        return None
+    return whole[:start], whole[start:end], whole[end:], text[cut:]
 
 
 # --- the rules ------------------------------------------------------------------------
