@@ -218,13 +218,12 @@ def classify(lines: Sequence[str], title: str = "") -> Outline:
     _questions(texts, schemes, misses)
     _sequences(texts, schemes, misses, toc)
     _unnumbered(texts, schemes, misses, toc, title)
-    for i, t in enumerate(texts):
-        if schemes[i] is None and i not in misses and _looks_numbered(t) and not t.endswith(_PARAGRAPH_END):
-            if len(t) > MAX_HEADING_CHARS and not _glued(t):
-                misses[i] = "numbered, but too long for a heading"
-
     # Glued leads and one-line bodies: find the section scheme, then split.
     glued = {i: g for i in range(n) if schemes[i] is None and i not in toc and (g := _glued(texts[i]))}
+    for i, t in enumerate(texts):
+        if schemes[i] is None and len(t) > MAX_HEADING_CHARS and i not in glued and i not in misses:
+            if not t.endswith(_PARAGRAPH_END) and _looks_numbered(t):
+                misses[i] = "numbered, but too long for a heading"
     section = _section_scheme(schemes, glued)
     pieces: list[tuple[int, str, str, str | None]] = []  # (line, text, kind, scheme)
     last: dict[str, int | None] = {}  # the number of the last heading of each scheme
@@ -326,6 +325,9 @@ def _questions(texts: Sequence[str], schemes: list[str | None], misses: dict[int
                 schemes[i], misses[i] = None, "a question with no answer after it"
 
 
+_GLUED_NUMERAL = re.compile(rf"^[{_CN}]{{1,3}}(?=[^\s{_CN}、.．:：,，)）])")
+
+
 def _sequence_candidate(text: str) -> tuple[str, bool] | None:
     """(scheme, bare) of a line that is a heading only inside its sequence (第四步; 一保留证据)."""
     if len(text) > MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
@@ -334,7 +336,7 @@ def _sequence_candidate(text: str) -> tuple[str, bool] | None:
         m = pattern.match(text)
         if m and len(m.group(0)) == len(text) and name in ("part", "chapter", "jie", "step"):
             return name, True
-    m = re.match(rf"^[{_CN}]{{1,3}}(?=[^\s{_CN}、.．:：,，)）])", text)
+    m = _GLUED_NUMERAL.match(text)
     if m and not _NUMERAL_WORDS.match(text) and len(text) - len(m.group(0)) >= 2 and not _INSIDE_SENTENCE.search(text):
         return "cn-dun", False
     return None
@@ -391,11 +393,12 @@ def _unnumbered(
             misses[i] = "short and unpunctuated like a heading, but with no sibling heading like it"
 
 
+_LEAD = re.compile(rf"^(?:【[^】]{{1,{MAX_LEAD_CHARS}}}】|[^:：。，,；;！!？?]{{1,{MAX_LEAD_CHARS}}}?[:：])(?=\s*\S)")
+
+
 def _lead_end(text: str) -> int | None:
     """Where the lead of a glued line ends (after its colon or 】), or None."""
-    m = re.match(
-        rf"^(?:【[^】]{{1,{MAX_LEAD_CHARS}}}】|[^:：。，,；;！!？?]{{1,{MAX_LEAD_CHARS}}}?[:：])(?=\s*\S)", text
-    )
+    m = _LEAD.match(text)
     return m.end() if m else None
 
 
@@ -403,6 +406,9 @@ def _glued(text: str) -> tuple[str, int] | None:
     """(scheme, end of lead) of a line whose numbered lead is glued to its body, or None."""
     if len(text) <= MAX_HEADING_CHARS and not text.endswith(_SENTENCE_END):
         return None  # a whole-line heading, or a short line
+    head = text[: MAX_LEAD_CHARS + 2]
+    if ":" not in head and "：" not in head and "】" not in head:
+        return None  # most paragraphs: no lead to look for
     if _QA_GLUED.match(text):
         end = _lead_end(text)
         return ("qa", end) if end else None
@@ -441,8 +447,8 @@ _INLINE = re.compile(rf"(?:(?<=^)|(?<=[。！？!?；;\s]))(?P<num>[{_CN}]{{1,3}
 def _inline_sections(raw: str) -> list[tuple[str, str, str | None]] | None:
     """A one-line body holding numbered sections, split before each number."""
     text = raw
-    if len(text) <= 2 * MAX_HEADING_CHARS:
-        return None
+    if len(text) <= 2 * MAX_HEADING_CHARS or not any(k in text for k in ("二、", "2、", "第二")):
+        return None  # too short to hold a body, or no second section in it
     starts = []
     expected = 1
     for m in _INLINE.finditer(text):
