@@ -142,6 +142,10 @@ def test_chapters_sit_inside_parts() -> None:
         ("one-line-body", [(1, "一、被拒的原因"), (1, "二、等待的时间"), (1, "三、再次申请前的准备")]),
         ("toc", [(1, "一、什么是个人破产"), (1, "二、谁可以申请"), (1, "三、申请之后的生活")]),
         ("title-repeated", [(1, "一、诉讼中也可以调解"), (1, "二、判决后仍可和解")]),
+        # 首先/其次/最后 lead sentences, bullets and ① items are text, not headings.
+        ("lead-sentences", []),
+        # 第一, points; a flattened table, HTML debris and a 相關新聞 line stay text.
+        ("points-and-debris", [(1, "第一,書面憑證"), (1, "第二,證人證言"), (1, "第三,電子數據")]),
     ],
 )
 def test_headings_of_each_shape(name: str, expected: list[tuple[int, str]]) -> None:
