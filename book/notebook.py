@@ -157,8 +157,12 @@ def _strong(text: str) -> str:
 
 
 def _paragraph(block: Block) -> str:
-    """A paragraph; a list item shows its lead in bold (see ``headings.split_lead``)."""
-    parts = split_lead(block.text.strip()) if block.kind == "item" else None
+    """A paragraph; a list item in the body shows its lead in bold (see ``headings.split_lead``).
+
+    In the intro and the summary an item is a plain paragraph: the catalog takes their text as
+    it stands for excerpts and keywords.
+    """
+    parts = split_lead(block.text.strip()) if block.kind == "item" and block.part == "body" else None
     if parts is None:
         return escape(block.text)
     before, lead, after, rest = parts

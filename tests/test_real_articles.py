@@ -207,6 +207,11 @@ def test_qa_labels_are_headings_and_answers_items() -> None:
     assert len(items) == 5 and items[0].startswith("回答:") and items[2].startswith("1. 初步联系:")
 
 
+def test_items_in_the_intro_are_plain_paragraphs() -> None:
+    assert notebook._paragraph(Block("item", "回答:正文。", part="intro")) == "回答:正文。"
+    assert notebook._paragraph(Block("item", "回答:正文。", part="body")) == "**回答**\\:正文。"
+
+
 def test_glued_line_out_of_sequence_is_an_item() -> None:
     lines = ["1. 一:" + "正文" * 30 + "。", "3. 三:" + "正文" * 30 + "。"]
     kinds = [p.kind for p in headings.classify(lines).pieces]
@@ -253,7 +258,7 @@ def test_html_title_falls_back_to_title_tag_without_the_site_name() -> None:
     ["1. 收入证明:单位开具的证明。", "【问题】正文在这里。", "(1)银行贷款:利率较低。", "回答: 可以起诉,但要准备证据。"],
 )
 def test_item_renders_its_lead_in_bold_and_every_character(line: str) -> None:
-    doc = render(notebook._paragraph(Block("item", line)) + "\n")
+    doc = render(notebook._paragraph(Block("item", line, part="body")) + "\n")
     (para,) = doc.findall(nodes.paragraph)
     assert para.astext() == normalise(line)
     (strong,) = doc.findall(nodes.strong)
@@ -268,7 +273,7 @@ _MARKUPISH = st.sampled_from(["*", "**", "_", "`", "#", "[a](b)", "<b>", "{x}", 
 @given(st.lists(_MARKUPISH, min_size=1, max_size=12).map("".join), st.lists(_MARKUPISH, max_size=20).map("".join))
 def test_any_item_renders_as_one_paragraph_of_its_own_text(lead: str, rest: str) -> None:
     line = (lead + ":" + rest).strip()
-    doc = render(notebook._paragraph(Block("item", line)) + "\n")
+    doc = render(notebook._paragraph(Block("item", line, part="body")) + "\n")
     paragraphs = list(doc.findall(nodes.paragraph))
     assert len(paragraphs) == 1 and paragraphs[0].astext() == normalise(line)
 
