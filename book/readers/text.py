@@ -76,6 +76,11 @@ def parse_lines(
     if pos >= len(lines):
         raise BookError(source, lines[-1][0], "the capture has a breadcrumb but no title", "capture the whole page")
     title = ""
+    # A capture of a whole page may open with the site's greeting: it is text, not the title.
+    greeting: list[Line] = []
+    while not crumb and pos < len(lines) - 1 and _is_boilerplate(lines[pos][1]):
+        greeting.append(lines[pos])
+        pos += 1
     # After a breadcrumb the template puts the title; a capture without one may open with anything.
     if lines[pos][1] not in _INTRO and (crumb or is_title_line(lines[pos][1])):
         title = lines[pos][1]
@@ -89,7 +94,7 @@ def parse_lines(
 
     body_end, footer = _split_footer(lines, pos, source)
     copyright_text, (source_url, url_line), related_marker, related, trailing = footer
-    body = list(lines[pos:body_end]) + trailing
+    body = greeting + list(lines[pos:body_end]) + trailing
     notes.lines_dropped = [(n, t) for n, t in lines if t in _CHROME]
     if not title:
         title = _title_outside_lines(body, title_hint, notes)
@@ -237,6 +242,15 @@ _SENTENCE_END = ("。", "；", ";", "！", "!", "…", "，", ",", "：", ":")
 _QUESTION = re.compile(r"[^。！？!?；;]*[?？]$")
 
 
+_BOILERPLATE = re.compile(
+    r"^(?:欢迎光临|歡迎光臨|欢迎访问|歡迎訪問|欢迎来到|歡迎來到|联系我们|聯繫我們|聯絡我們|设为首页|設為首頁|加入收藏)"
+)
+
+
+def _is_boilerplate(line: str) -> bool:
+    return len(line) <= MAX_TITLE_CHARS and bool(_BOILERPLATE.match(line))
+
+
 def is_title_line(line: str) -> bool:
     """Whether the first line of a capture (after its breadcrumb) is its title."""
     if line in _INTRO or line in _SUMMARY or len(line) > MAX_TITLE_CHARS or line.endswith(_SENTENCE_END):
@@ -251,7 +265,7 @@ def _title_outside_lines(body: Sequence[Line], hint: tuple[str, str], notes: Rea
     if text.strip():
         notes.title_from = where
         return text.strip()
-    lines = [t for _, t in body if t not in _INTRO]
+    lines = [t for _, t in body if t not in _INTRO and not _is_boilerplate(t)] or [t for _, t in body]
     first_heading = next((i for i, piece in enumerate(classify(lines).pieces) if piece.kind == "heading"), len(lines))
     intro = [t for t in lines[:first_heading]]
     if intro and (m := _QUESTION.search(intro[-1])) and 2 <= len(m.group(0).strip()) <= MAX_TITLE_CHARS:
