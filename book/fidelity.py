@@ -78,7 +78,21 @@ def out_of_sequence(article: Article) -> list[tuple[int, str]]:
     return found
 
 
-_UNNUMBERED = (None, "question", "closing", "bare", "emoji", "bracket", "qa", "md2", "md3", "md4", "md5", "md6")
+_UNNUMBERED = (
+    None,
+    "question",
+    "closing",
+    "bare-parent",
+    "bare",
+    "emoji",
+    "bracket",
+    "qa",
+    "md2",
+    "md3",
+    "md4",
+    "md5",
+    "md6",
+)
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)+")
 
 

@@ -148,6 +148,8 @@ def test_chapters_sit_inside_parts() -> None:
         ("lead-sentences", []),
         # 第一, points; a flattened table, HTML debris and a 相關新聞 line stay text.
         ("points-and-debris", [(1, "第一,書面憑證"), (1, "第二,證人證言"), (1, "第三,電子數據")]),
+        ("bare-two-levels", [(1, "常见的误区"), (2, "误区一:利息差不多"), (2, "误区二:只是临时周转"),
+                             (1, "正确的做法"), (2, "停止新增借款"), (2, "和平台协商分期")]),  # fmt: skip
         # The site's greeting before the title is text; the title is the line after it.
         ("boilerplate", [(1, "一、用转账记录证明"), (1, "二、用聊天记录证明")]),
     ],

@@ -30,7 +30,8 @@ dropped, reordered or rewritten).  The rules, in the order they apply:
    - an unnumbered line (at most 20 characters, no punctuation inside or at
      the end) only when body text follows it and at least one other such
      line in the article does too (headings come in siblings; a lone short
-     line is text).
+     line is text); a short line right above such a heading, when two or more
+     of them follow it, is the heading of their group, a level up.
 
 3. Lines after a 目录 (table of contents) marker that are heading-shaped and
    follow each other with no body between stay text: a contents list is a
@@ -103,13 +104,13 @@ _ORDER = (
     "md2", "md3", "md4", "md5", "md6",
     "part", "chapter", "jie", "bracket", "qa", "cn-dun", "cn-paren", "step",
     "num", "num-paren", "num2", "num3",
-    "bare", "emoji", "question",
+    "bare-parent", "bare", "emoji", "question",
 )  # fmt: skip
 RANK = {name: i for i, name in enumerate(_ORDER)}
 QUESTION_RANK = RANK["question"]
 # Unnumbered headings rank below the numberings, unless the article opens with
 # one: then they are its top sections (numbered points follow inside them).
-_UNNUMBERED = frozenset({"bare", "emoji"})
+_UNNUMBERED = frozenset({"bare-parent", "bare", "emoji"})
 
 # A bare closing heading stands at the article's top level.
 CLOSING = frozenset({"总结", "結語", "结语", "總結", "结论", "結論", "小结", "小結", "结束语", "結束語"})
@@ -388,6 +389,14 @@ def _unnumbered(
     if len(found) >= 2:
         for i in found:
             schemes[i] = "emoji" if _EMOJI.match(texts[i]) else "bare"
+        # A second level: a short line right above an unnumbered heading heads a group of
+        # two or more of them (常见误区 above 误区一:… and 误区二:…).
+        parents = [i - 1 for i in found if i > 0 and schemes[i - 1] is None and i - 1 not in toc]
+        parents = [p for p in parents if p not in misses and _bare_candidate(texts[p], title)]
+        for k, p in enumerate(parents):
+            end = parents[k + 1] if k + 1 < len(parents) else len(texts)
+            if sum(1 for i in found if p < i < end) >= 2:
+                schemes[p] = "bare-parent"
     else:
         for i in found:
             misses[i] = "short and unpunctuated like a heading, but with no sibling heading like it"
@@ -490,7 +499,7 @@ def _levels(schemes: Sequence[str | None]) -> list[int]:
             open_ranks = [top]
             levels.append(1)
             continue
-        rank = -1 if lift and scheme in _UNNUMBERED else RANK[scheme]
+        rank = RANK[scheme] - len(RANK) if lift and scheme in _UNNUMBERED else RANK[scheme]
         top = min(top, rank)
         while open_ranks and open_ranks[-1] >= rank:
             open_ranks.pop()
