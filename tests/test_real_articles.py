@@ -148,8 +148,17 @@ def test_chapters_sit_inside_parts() -> None:
         ("lead-sentences", []),
         # 第一, points; a flattened table, HTML debris and a 相關新聞 line stay text.
         ("points-and-debris", [(1, "第一,書面憑證"), (1, "第二,證人證言"), (1, "第三,電子數據")]),
-        ("bare-two-levels", [(1, "常见的误区"), (2, "误区一:利息差不多"), (2, "误区二:只是临时周转"),
-                             (1, "正确的做法"), (2, "停止新增借款"), (2, "和平台协商分期")]),  # fmt: skip
+        (
+            "bare-two-levels",
+            [
+                (1, "常见的误区"),
+                (2, "误区一:利息差不多"),
+                (2, "误区二:只是临时周转"),
+                (1, "正确的做法"),
+                (2, "停止新增借款"),
+                (2, "和平台协商分期"),
+            ],
+        ),  # fmt: skip
         # The site's greeting before the title is text; the title is the line after it.
         ("boilerplate", [(1, "一、用转账记录证明"), (1, "二、用聊天记录证明")]),
     ],
@@ -219,9 +228,11 @@ def test_items_in_the_intro_are_plain_paragraphs() -> None:
 
 
 def test_glued_line_out_of_sequence_is_an_item() -> None:
-    lines = ["1. 一:" + "正文" * 30 + "。", "3. 三:" + "正文" * 30 + "。"]
-    kinds = [p.kind for p in headings.classify(lines).pieces]
-    assert kinds[0] == "heading" and kinds[-1] == "item"
+    body = "正文" * 30 + "。"
+    kinds = [p.kind for p in headings.classify([f"1. 甲:{body}", f"2. 乙:{body}", f"4. 丁:{body}"]).pieces]
+    assert kinds == ["heading", "paragraph", "heading", "paragraph", "item"]
+    # A glued 一、 that the article's own 一、 starts again after is not its first section.
+    assert [p.kind for p in headings.classify([f"一、甲:{body}", "一、概述", "正文。"]).pieces][0] == "item"
 
 
 # ---------------------------------------------------------------------------------- titles

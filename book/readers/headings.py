@@ -40,8 +40,10 @@ dropped, reordered or rewritten).  The rules, in the order they apply:
    a closing 】, then body) is a *list item*, shown with its lead in bold,
    unless its scheme is the article's section scheme (the scheme of the
    first stand-alone heading, or, in an article without one, of the first
-   run of two or more glued lines): then it is a heading followed by its
-   body, split at the colon.  An answer label glued to its answer
+   run of two or more glued lines) and it continues that scheme's sequence
+   (one more than the last number, and the next number goes on from it
+   rather than starting again): then it is a heading followed by its body,
+   split at the colon.  An answer label glued to its answer
    (``回答:…``) is always an item.
 5. A body captured on one long line that holds a sequence of numbered
    sections (``一、…。二、…。``) is split before each number, and each
@@ -235,9 +237,9 @@ def classify(lines: Sequence[str], title: str = "") -> Outline:
         elif i in glued:
             scheme, cut = glued[i]
             value = number_of(texts[i])
-            # Split only a glued line that continues its sequence (1 first, then one more each time).
-            in_sequence = value is not None and value == (last.get(scheme) or 0) + 1
-            if scheme == section and scheme != "qa" and in_sequence:
+            # Split only a glued line that continues its sequence (1 first, then one more each
+            # time) and that the next number of its scheme, if any, continues in turn.
+            if scheme == section and scheme != "qa" and _continues(i, value, last.get(scheme), texts, schemes, glued):
                 last[scheme] = value
                 pieces += [
                     (i, raw[: _cut_in(raw, cut)], "heading", scheme),
@@ -431,6 +433,24 @@ def _glued(text: str) -> tuple[str, int] | None:
         if (m := pattern.match(lead)) and len(m.group(0)) < len(lead) - 1:
             return name, end
     return None
+
+
+def _continues(
+    i: int,
+    value: int | None,
+    previous: int | None,
+    texts: Sequence[str],
+    schemes: Sequence[str | None],
+    glued: dict[int, tuple[str, int]],
+) -> bool:
+    """Whether glued line ``i`` numbered ``value`` follows ``previous``, and the next of its scheme
+    (if any) goes on from it rather than starting again."""
+    if value is None or value != (previous or 0) + 1:
+        return False
+    for j in range(i + 1, len(texts)):
+        if (schemes[j] or (glued[j][0] if j in glued else None)) == glued[i][0]:
+            return (number_of(texts[j]) or 0) > value
+    return True
 
 
 def _cut_in(raw: str, cut: int) -> int:
