@@ -41,9 +41,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     layout = _layout()
     started = time.perf_counter()
-    report = import_paths(layout, [Path(p) for p in args.paths], force=args.force, progress=not args.quiet)
+    report = import_paths(
+        layout, [Path(p) for p in args.paths], force=args.force, progress=not args.quiet, report_fidelity=args.report
+    )
     elapsed = time.perf_counter() - started
+    if args.report:
+        from .fidelity import format_report
+
+        print(format_report(report.fidelity))
     _print_problems(report.refused)
+    # Notes, not problems: what became of each capture that was not imported as an article of its own id.
+    for path, first in report.duplicates:
+        print(f"import: note: {path} is the same article as {first}: imported once")
+    for path, new_id, other in report.apart:
+        print(f"import: note: {path} has the title of {other} but another text: imported as article {new_id}")
     for path in report.kept:
         print(
             f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
@@ -165,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+")
     p.add_argument("--force", action="store_true", help="overwrite notebooks that were edited by hand")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print a fidelity report: each article's title, heading outline, lines kept, and warnings",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("index", help="regenerate data tables, generated pages and _toc.yml from the notebooks")

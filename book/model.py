@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph"]
+# An "item" is a list item whose lead (its words up to a colon or 】) the page shows in bold.
+BlockKind = Literal["heading", "paragraph", "item"]
 Part = Literal["intro", "body", "summary"]
 
 

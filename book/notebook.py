@@ -32,7 +32,8 @@ import nbformat
 import yaml
 
 from .escape import escape, link_destination
-from .model import Article
+from .model import Article, Block
+from .readers.headings import split_lead
 from .slug import title_key
 
 FORMAT = "md:myst"
@@ -155,6 +156,26 @@ def _strong(text: str) -> str:
     return f"**{escape(text)}**"
 
 
+def _paragraph(block: Block) -> str:
+    """A paragraph; a list item in the body shows its lead in bold (see ``headings.split_lead``).
+
+    In the intro and the summary an item is a plain paragraph: the catalog takes their text as
+    it stands for excerpts and keywords.
+    """
+    parts = split_lead(block.text.strip()) if block.kind == "item" and block.part == "body" else None
+    if parts is None:
+        return escape(block.text)
+    before, lead, after, rest = parts
+    return "".join([_spaced(before), _strong(lead), _spaced(after), _spaced(rest)])
+
+
+def _spaced(piece: str) -> str:
+    # escape() strips a piece; a space between two pieces of one line stays one space.
+    if not piece.strip():
+        return " " if piece else ""
+    return (" " if piece[:1].isspace() else "") + escape(piece) + (" " if piece[-1:].isspace() else "")
+
+
 def _container(cls: str, body: list[str]) -> str:
     return "\n".join([f"```{{container}} {cls}", "\n\n".join(body), "```"])
 
@@ -174,7 +195,7 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
     head = [f"({title_key(article.title)})=", f"# {escape(article.title)}"]
     cells.append(("\n".join(head) + ("\n\n" + _container("article-meta", [byline]) if byline else ""), {}))
 
-    intro = [escape(b.text) for b in article.blocks if b.part == "intro"]
+    intro = [_paragraph(b) for b in article.blocks if b.part == "intro"]
     if intro or article.intro_marker:
         label = [_strong(article.intro_marker)] if article.intro_marker else []
         cells.append((_container("article-intro", label + intro), {"part": "intro"}))
@@ -188,11 +209,11 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
             # Markdown has six heading levels; deeper sections share the sixth.
             section.append("#" * min(block.level + 1, 6) + " " + escape(block.text))
         else:
-            section.append(escape(block.text))
+            section.append(_paragraph(block))
     if section:
         cells.append(("\n\n".join(section), {"part": "body"}))
 
-    summary = [escape(b.text) for b in article.blocks if b.part == "summary"]
+    summary = [_paragraph(b) for b in article.blocks if b.part == "summary"]
     if summary or article.summary_marker:
         label = [_strong(article.summary_marker)] if article.summary_marker else []
         cells.append((_container("article-summary", label + summary), {"part": "summary"}))

@@ -520,7 +520,10 @@ def capture(p, article_id: str | None = None, no_dollar_titles: bool = False) ->
         # ("a paragraph does not start with a numbering") would have to leave out.  A line opening
         # with a footer marker (版权声明:, 本文链接:, the QR-code line) is the footer, not text.
         line = tail(16) + "。"
-        return "正文" + line if line.startswith(FOOTER_PREFIXES) else line
+        # A numbered lead glued to its text by a colon ("二、甲:乙。") may be the article's next
+        # section, glued to its body (issue 15): such a paragraph is not plain text here.
+        glued = re.match(r"^[一二三四五六七八九十]+、[^:：]{0,24}[:：]", line)
+        return "正文" + line if line.startswith(FOOTER_PREFIXES) or glued else line
 
     def title_text(max_pieces: int) -> str:
         t = tail(max_pieces, 38) or "标题"

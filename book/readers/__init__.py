@@ -12,16 +12,18 @@ from pathlib import Path
 
 from ..errors import BookError
 from ..model import Article
+from .notes import ReadNotes
 
 # extension → reader module (each has ``read(path) -> Article``), imported on first use
 READERS: dict[str, str] = {".txt": "text", ".html": "html", ".htm": "html"}
 
 
-def read(path: Path) -> Article:
+def read(path: Path, notes: ReadNotes | None = None) -> Article:
+    """Read one capture; ``notes``, if given, is filled with what the fidelity report shows."""
     name = READERS.get(path.suffix.lower())
     if name is None:
         raise BookError(str(path), 1, f"no reader for '{path.suffix}' files", "import .txt or .html captures")
-    return importlib.import_module(f"{__name__}.{name}").read(path)
+    return importlib.import_module(f"{__name__}.{name}").read(path, notes)
 
 
 def find_captures(paths: Iterable[Path]) -> tuple[list[Path], list[BookError]]:

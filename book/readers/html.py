@@ -10,6 +10,7 @@ through one parser and a page and its text capture yield the same article.
 from __future__ import annotations
 
 import codecs
+import html as html_module
 import re
 import warnings
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from bs4.element import PageElement, PreformattedString
 from ..model import Article
 from . import text
 from .decode import decode, normalise
+from .notes import ReadNotes
 
 # (source line, text, the innermost block element the text belongs to)
 _Line = tuple[int, str, Tag]
@@ -50,9 +52,9 @@ _CODECS = {
 }
 
 
-def read(path: Path) -> Article:
+def read(path: Path, notes: ReadNotes | None = None) -> Article:
     """Read one saved ``.html`` page."""
-    return reads(_decode(path.read_bytes(), str(path)), str(path))
+    return reads(_decode(path.read_bytes(), str(path)), str(path), notes)
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -223,11 +225,31 @@ _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
 _LINE_ATTR = "_book_line"  # where a text node starts in the source, set by _number_text
 
 
-def reads(html: str, source: str = "<html>") -> Article:
+def reads(html: str, source: str = "<html>", notes: ReadNotes | None = None) -> Article:
     """Read a saved page given as text; ``source`` names it in error messages."""
     # A line break character inside an element's text is a line break there too.
     lines = [(n, part.strip()) for n, t, _ in page_lines(html) for part in normalise(t).split("\n")]
-    return text.parse_lines([(n, t) for n, t in lines if t], source)
+    return text.parse_lines([(n, t) for n, t in lines if t], source, _title_hint(html), notes)
+
+
+_TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_H1_TAG = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE_SITE = re.compile(r"\s*(?:[-_|–—]|\s-\s)\s*[^-_|–—]{1,30}$")
+
+
+def _title_hint(html: str) -> tuple[str, str]:
+    """The page's own title, for a page whose article has no title line: its <h1>, else its <title>.
+
+    A <title> usually ends with the site's name ("标题_站名", "标题 - 站名"): that part is left out.
+    """
+    for where, pattern in (("<h1>", _H1_TAG), ("<title>", _TITLE_TAG)):
+        if m := pattern.search(html):
+            value = _clean(html_module.unescape(re.sub(r"<[^>]*>", "", m.group(1))))
+            if where == "<title>":
+                value = _TITLE_SITE.sub("", value) or value
+            if value:
+                return where, value
+    return "", ""
 
 
 def page_lines(html: str) -> list[tuple[int, str, Tag]]:

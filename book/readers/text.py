@@ -17,7 +17,8 @@ from .. import ids
 from ..errors import BookError
 from ..model import Article, Block, Related
 from .decode import decode, normalise
-from .headings import assign_levels
+from .headings import classify, scheme_of
+from .notes import ReadNotes
 
 Line = tuple[int, str]  # (1-based line number in the source, stripped text)
 
@@ -43,21 +44,30 @@ _EXCERPT_END = ("...", "…", "……")
 _ID_IN_URL = re.compile(r"/(?P<id>\d+)(?:\.html?)?/?$")
 
 
-def read(path: Path) -> Article:
-    """Read one ``.txt`` capture."""
+def read(path: Path, notes: ReadNotes | None = None) -> Article:
+    """Read one ``.txt`` capture (``notes``, if given, is filled for the fidelity report)."""
     text = decode(path.read_bytes(), str(path))
-    return reads(text, str(path))
+    return reads(text, str(path), notes)
 
 
-def reads(text: str, source: str = "<text>") -> Article:
+def reads(text: str, source: str = "<text>", notes: ReadNotes | None = None) -> Article:
     lines = [(n, raw.strip()) for n, raw in enumerate(normalise(text).split("\n"), start=1)]
-    return parse_lines([(n, t) for n, t in lines if t], source)
+    return parse_lines([(n, t) for n, t in lines if t], source, notes=notes)
 
 
-def parse_lines(lines: Sequence[Line], source: str) -> Article:
-    """Turn the non-empty lines of a capture into an :class:`Article`."""
+def parse_lines(
+    lines: Sequence[Line], source: str, title_hint: tuple[str, str] = ("", ""), notes: ReadNotes | None = None
+) -> Article:
+    """Turn the non-empty lines of a capture into an :class:`Article`.
+
+    ``title_hint`` is (where, text) of a title the page gives outside its
+    lines (an HTML ``<title>``), used when the capture has no title line.
+    ``notes``, when given, is filled with what the fidelity report shows.
+    """
     if not lines:
         raise BookError(source, 1, "the capture has no text", "capture the article again, or remove the file")
+    notes = notes if notes is not None else ReadNotes()
+    notes.lines_read = len(lines)
     pos = 0
     category = UNCATEGORISED
     crumb = _BREADCRUMB.match(lines[0][1])
@@ -66,8 +76,17 @@ def parse_lines(lines: Sequence[Line], source: str) -> Article:
         pos = 1
     if pos >= len(lines):
         raise BookError(source, lines[-1][0], "the capture has a breadcrumb but no title", "capture the whole page")
-    _, title = lines[pos]
-    pos += 1
+    title = ""
+    # A capture of a whole page may open with the site's greeting: it is text, not the title.
+    greeting: list[Line] = []
+    while not crumb and pos < len(lines) - 1 and _is_boilerplate(lines[pos][1]):
+        greeting.append(lines[pos])
+        pos += 1
+    # After a breadcrumb the template puts the title; a capture without one may open with anything.
+    if lines[pos][1] not in _INTRO and (crumb or is_title_line(lines[pos][1])):
+        title = lines[pos][1]
+        notes.title_from = "title line"
+        pos += 1
     author = age = date = ""
     views: int | None = None
     if pos < len(lines) and (meta := _meta(lines[pos][1], category)):
@@ -76,8 +95,11 @@ def parse_lines(lines: Sequence[Line], source: str) -> Article:
 
     body_end, footer = _split_footer(lines, pos, source)
     copyright_text, (source_url, url_line), related_marker, related, trailing = footer
-    body = list(lines[pos:body_end]) + trailing
-    intro_marker, summary_marker, blocks = _body_blocks(body)
+    body = greeting + list(lines[pos:body_end]) + trailing
+    notes.lines_dropped = [(n, t) for n, t in lines if t in _CHROME]
+    if not title:
+        title = _title_outside_lines(body, title_hint, notes)
+    intro_marker, summary_marker, blocks = _body_blocks(body, title, notes)
     return Article(
         id=_article_id(source_url, title, source, url_line),
         title=title,
@@ -187,7 +209,7 @@ def _related(lines: Sequence[Line], source: str) -> list[Related]:
     return items
 
 
-def _body_blocks(body: Sequence[Line]) -> tuple[str, str, list[Block]]:
+def _body_blocks(body: Sequence[Line], title: str, notes: ReadNotes) -> tuple[str, str, list[Block]]:
     intro_marker = summary_marker = ""
     lines = list(body)
     if lines and lines[0][1] in _INTRO:
@@ -199,17 +221,62 @@ def _body_blocks(body: Sequence[Line]) -> tuple[str, str, list[Block]]:
         lines = lines[:summary_at]
     else:
         summary_lines = []
-    levels = assign_levels([t for _, t in lines])
+    outline = classify([t for _, t in lines], title)
+    notes.near_misses += [(lines[i][0], lines[i][1], why) for i, why in outline.near_misses]
     blocks: list[Block] = []
     part = "intro"
-    for (num, text), level in zip(lines, levels, strict=True):
-        if level:
+    for piece in outline.pieces:
+        num = lines[piece.line][0]
+        if piece.kind == "heading":
             part = "body"
-            blocks.append(Block("heading", text, level=level, part="body", line=num))
+            blocks.append(Block("heading", piece.text, level=piece.level, part="body", line=num))
         else:
-            blocks.append(Block("paragraph", text, part=part, line=num))
+            blocks.append(Block(piece.kind, piece.text, part=part, line=num))  # type: ignore[arg-type]
     blocks += [Block("paragraph", t, part="summary", line=n) for n, t in summary_lines]
     return intro_marker, summary_marker, blocks
+
+
+# A title line is short and is not a sentence, a marker or a numbered heading.
+MAX_TITLE_CHARS = 64
+DERIVED_TITLE_CHARS = 20
+_SENTENCE_END = ("。", "；", ";", "！", "!", "…", "，", ",", "：", ":")
+_QUESTION = re.compile(r"[^。！？!?；;]*[?？]$")
+
+
+_BOILERPLATE = re.compile(
+    r"^(?:欢迎光临|歡迎光臨|欢迎访问|歡迎訪問|欢迎来到|歡迎來到|联系我们|聯繫我們|聯絡我們|设为首页|設為首頁|加入收藏)"
+)
+
+
+def _is_boilerplate(line: str) -> bool:
+    return len(line) <= MAX_TITLE_CHARS and bool(_BOILERPLATE.match(line))
+
+
+def is_title_line(line: str) -> bool:
+    """Whether the first line of a capture (after its breadcrumb) is its title."""
+    if line in _INTRO or line in _SUMMARY or len(line) > MAX_TITLE_CHARS or line.endswith(_SENTENCE_END):
+        return False
+    # A capture that opens with its first section has no title line.
+    return scheme_of(line) in (None, "question", "closing")
+
+
+def _title_outside_lines(body: Sequence[Line], hint: tuple[str, str], notes: ReadNotes) -> str:
+    """The page's <title>/<h1>; else the question the intro ends with; else a short derived title."""
+    where, text = hint
+    if text.strip():
+        notes.title_from = where
+        return text.strip()
+    lines = [t for _, t in body if t not in _INTRO and not _is_boilerplate(t)] or [t for _, t in body]
+    first_heading = next((i for i, piece in enumerate(classify(lines).pieces) if piece.kind == "heading"), len(lines))
+    intro = [t for t in lines[:first_heading]]
+    if intro and (m := _QUESTION.search(intro[-1])) and 2 <= len(m.group(0).strip()) <= MAX_TITLE_CHARS:
+        notes.title_from = "the question the intro ends with"
+        return m.group(0).strip()
+    notes.title_from = "derived: the capture has no title"
+    notes.title_missing = True
+    first = lines[0] if lines else "无标题"
+    clause = re.split(r"[。！？!?；;，,:：]", first, maxsplit=1)[0].strip() or first
+    return clause if len(clause) <= DERIVED_TITLE_CHARS else clause[:DERIVED_TITLE_CHARS] + "…"
 
 
 def article_id_for_title(title: str) -> str:
