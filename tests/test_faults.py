@@ -165,10 +165,10 @@ def test_any_error_reading_one_capture_is_reported_per_file(
     write(tmp_path / "y" / "good.txt", capture("80201", "读得了"))
     real = readers.read
 
-    def read(path: Path):
+    def read(path: Path, notes=None):
         if path == bad:
             raise error
-        return real(path)
+        return real(path, notes)
 
     monkeypatch.setattr(readers, "read", read)
     report = run_import(book, tmp_path / "y")
