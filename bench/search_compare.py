@@ -466,7 +466,7 @@ class Compare:
 
     def size(self, n: int) -> dict[str, Any]:
         print(f"\n== N={n}", flush=True)
-        work = WORK / f"search-{n}"
+        work = WORK / f"search-{n}{self.args.work_suffix}"
         if work.exists() and not self.args.reuse:
             shutil.rmtree(work)
         result: dict[str, Any] = {"n": n}
@@ -571,7 +571,7 @@ class Compare:
 
     def old_vs_new(self, n: int, repeats: int) -> dict[str, Any]:
         print(f"\n== build time, previous search ({self.args.old_commit}) against ours, N={n}", flush=True)
-        work = WORK / f"search-{n}"
+        work = WORK / f"search-{n}{self.args.work_suffix}"
         new_book = work / "book"
         out: dict[str, Any] = {"n": n, "old_commit": self.args.old_commit, "runs": []}
         if not (new_book / "data" / "articles.csv").is_file():
@@ -716,6 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random", type=int, default=RANDOM_QUERIES, help="random substring queries")
     parser.add_argument("--browser-sample", type=int, default=BROWSER_SAMPLE, help="random ones timed in Chromium")
     parser.add_argument("--everyday", type=int, default=len(EVERYDAY), help="everyday ones (the first K)")
+    parser.add_argument("--work-suffix", default="", help="book folders in bench/work/search-N<suffix>/")
     parser.add_argument("--old-commit", default=OLD_COMMIT)
     parser.add_argument("--old-at", type=int, nargs="*", default=[1000], help="sizes of the old/new build comparison")
     parser.add_argument("--old-builds", type=int, default=3, help="builds of each, alternating")
@@ -735,8 +736,9 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [],
         "old_vs_new": [],
     }
-    path = result_path(args.out)
     args.out.mkdir(parents=True, exist_ok=True)
+    path = result_path(args.out)
+    path.write_text("{}\n", encoding="utf-8")  # the name is taken: a second run at the same time picks another
 
     def save() -> None:
         report["problems"] = cmp.problems
