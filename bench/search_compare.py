@@ -467,13 +467,16 @@ class Compare:
     def size(self, n: int) -> dict[str, Any]:
         print(f"\n== N={n}", flush=True)
         work = WORK / f"search-{n}{self.args.work_suffix}"
-        if work.exists() and not self.args.reuse:
+        if work.exists() and not (self.args.reuse or self.args.reuse_book):
             shutil.rmtree(work)
         result: dict[str, Any] = {"n": n}
         book = work / "book"
         site = book / "_build" / "html"
         if self.args.reuse and (site / "_search" / "meta.js").is_file():
             result["reused"] = str(book.relative_to(REPO))
+        elif self.args.reuse_book and (book / "data" / "articles.csv").is_file():
+            result["reused_book"] = f"{book.relative_to(REPO)} (corpus imported by an earlier run; built here)"
+            result["build_ours"] = self.build(book, "build", f"N={n} build")
         else:
             book, result["steps"] = self.book(work, n)
             result["build_ours"] = self.build(book, "build", f"N={n} build")
@@ -711,6 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--seed", type=int, default=0, help="query sampling seed (the corpus seed is 0)")
     parser.add_argument("--reuse", action="store_true", help="measure an existing bench/work/search-N build")
+    parser.add_argument("--reuse-book", action="store_true", help="build an already imported bench/work/search-N book")
     parser.add_argument("--keep", action="store_true", help="keep the pagefind/ folder in the built site")
     parser.add_argument("--pagefind-glob", default="notebooks/[!_]*/**/*.html", help="article pages only")
     parser.add_argument("--random", type=int, default=RANDOM_QUERIES, help="random substring queries")
