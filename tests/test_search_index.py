@@ -290,3 +290,14 @@ def test_a_long_lived_build_keeps_the_postings_in_memory_and_writes_them_when_it
     loaded = store._load_postings(token)
     assert loaded is not None and len(loaded.keys) > 0
     assert not (tmp_path / "records" / "postings-unsaved").exists()
+
+
+def test_buckets_made_a_group_at_a_time_are_the_buckets_made_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"第{n}篇 网贷协商还款,债务重组{n * 7}" for n in range(200)]
+    postings = index.merge((n, *index.postings(_page(("body", t)))) for n, t in enumerate(texts))
+    monkeypatch.setattr(index, "GROUP_ENTRIES", 500)  # many groups
+    grouped = dict(index.encode_bucket_groups(postings, 32))
+    assert len(postings.keys) > 10 * index.GROUP_ENTRIES
+    assert {b: (s.data, s.own) for b, s in grouped.items()} == {
+        b: (s.data, s.own) for b, s in index.encode_buckets(postings, 32).items()
+    }

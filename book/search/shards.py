@@ -31,7 +31,7 @@ import json
 import os
 import pickle
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,29 +153,40 @@ class Store:
         if not changed and not removed and (out / "meta.js").exists() and state.get("stamps") is not None:
             return {"pages": len(stamps), "files": len(written), "changed": 0, "removed": 0}
         numbers = _renumber(state.get("numbers", {}), sorted(stamps))
-        postings = self._patched(state, numbers, changed, removed)
-        if postings is None:
-            files, postings, buckets = _all_files(self._records(sorted(stamps)), numbers)
-            stale = set(written) - set(files)
+        before = set(written)
+        produced: set[str] = set()
+        count = 0
+
+        def emit(files: Iterable[tuple[str, bytes]]) -> None:
+            # Each file is written as it is made: at 10,000 pages they are 200 MB together.
+            nonlocal count
+            for rel, data in files:
+                produced.add(rel)
+                digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+                if written.get(rel) == digest and (out / rel).exists():
+                    continue
+                _replace(out / rel, data)
+                written[rel] = digest
+                count += 1
+
+        patched = self._patched(state, numbers, changed, removed)
+        if patched is None:
+            postings = self._merged(sorted(stamps, key=numbers.__getitem__), numbers, emit)
+            buckets = index.bucket_count(postings)
+            emit(_bucket_files(index.encode_bucket_groups(postings, buckets)))
+            emit(_meta_files(buckets, numbers, len(stamps)))
+            stale = before - produced
         else:
-            postings, touched = postings
+            postings, touched = patched
             buckets = state["buckets"]
-            files = _bucket_files(postings, buckets, touched)
-            files.update(_page_files(self._records(changed), numbers))
-            files.update(_meta_files(buckets, numbers, len(stamps)))
+            emit(_bucket_files(index.encode_buckets(postings, buckets, touched).items()))
+            emit(_page_files(self._records(changed), numbers).items())
+            emit(_meta_files(buckets, numbers, len(stamps)))
             old_numbers = state.get("numbers", {})
             pages_gone = {old_numbers[name] for name in [*removed, *changed] if name in old_numbers}
-            stale = {rel for rel in written if rel.startswith("d/") and _page_number(rel) in pages_gone}
-            stale |= {rel for rel in written if rel.startswith("k/") and int(rel[2:].split("-")[0]) in touched}
-            stale -= set(files)
-        count = 0
-        for rel, data in files.items():
-            digest = hashlib.blake2b(data, digest_size=8).hexdigest()
-            if written.get(rel) == digest and (out / rel).exists():
-                continue
-            _replace(out / rel, data)
-            written[rel] = digest
-            count += 1
+            stale = {rel for rel in before if rel.startswith("d/") and _page_number(rel) in pages_gone}
+            stale |= {rel for rel in before if rel.startswith("k/") and int(rel[2:].split("-")[0]) in touched}
+            stale -= produced
         for rel in stale:
             (out / rel).unlink(missing_ok=True)
             written.pop(rel, None)
@@ -191,6 +202,20 @@ class Store:
             }
         )
         return {"pages": len(stamps), "files": len(written), "changed": count, "removed": len(stale)}
+
+    def _merged(
+        self, order: list[str], numbers: dict[str, int], emit: Callable[[Iterable[tuple[str, bytes]]], None]
+    ) -> index.Postings:
+        """Every record merged, one record in memory at a time; each page's text files go to
+        ``emit`` on the way."""
+        parts: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for name in order:
+            record = self.get(name)
+            if record is None:
+                continue
+            emit(_page_files({name: record}, numbers).items())
+            parts.append((numbers[name], np.frombuffer(record.keys, np.uint64), np.frombuffer(record.values, np.uint8)))
+        return index.merge(parts)
 
     # -- the merged postings, kept between builds -----------------------------------------------
 
@@ -321,6 +346,7 @@ def _renumber(old: dict[str, int], docnames: list[str]) -> dict[str, int]:
 
 
 def _all_files(records: dict[str, Record], numbers: dict[str, int]) -> tuple[dict[str, bytes], index.Postings, int]:
+    """Every file of the site's index made from scratch, in memory (tests compare with it)."""
     order = sorted(records, key=numbers.__getitem__)
     postings = index.merge(
         (
@@ -331,19 +357,17 @@ def _all_files(records: dict[str, Record], numbers: dict[str, int]) -> tuple[dic
         for name in order
     )
     buckets = index.bucket_count(postings)
-    files = _bucket_files(postings, buckets, None)
+    files = dict(_bucket_files(index.encode_buckets(postings, buckets).items()))
     files.update(_page_files(records, numbers))
     files.update(_meta_files(buckets, numbers, len(records)))
     return files, postings, buckets
 
 
-def _bucket_files(postings: index.Postings, buckets: int, only: Iterable[int] | None) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for b, shard in index.encode_buckets(postings, buckets, only).items():
-        files[f"b/{b}.js"] = f'BookSearch.bucket({b},"{index.b64(shard.data)}");\n'.encode("ascii")
+def _bucket_files(shards: Iterable[tuple[int, index.Shard]]) -> Iterator[tuple[str, bytes]]:
+    for b, shard in shards:
+        yield f"b/{b}.js", f'BookSearch.bucket({b},"{index.b64(shard.data)}");\n'.encode("ascii")
         for i, posting in shard.own.items():
-            files[f"k/{b}-{i}.js"] = f'BookSearch.posting({b},{i},"{index.b64(posting)}");\n'.encode("ascii")
-    return files
+            yield f"k/{b}-{i}.js", f'BookSearch.posting({b},{i},"{index.b64(posting)}");\n'.encode("ascii")
 
 
 CHUNK_CHARS = 1500
@@ -380,10 +404,8 @@ def _page_files(records: dict[str, Record], numbers: dict[str, int]) -> dict[str
     return files
 
 
-def _meta_files(buckets: int, numbers: dict[str, int], indexed: int) -> dict[str, bytes]:
+def _meta_files(buckets: int, numbers: dict[str, int], indexed: int) -> Iterator[tuple[str, bytes]]:
     pages = max(numbers.values(), default=-1) + 1
     meta = {"format": FORMAT, "buckets": buckets, "pages": pages, "indexed": indexed, "maxN": index.MAX_N}
-    return {
-        "meta.js": f"BookSearch.meta({_js_string(meta)});\n".encode(),
-        "fold.js": f"BookSearch.fold({TABLE_FILE.read_text(encoding='utf-8').strip()});\n".encode(),
-    }
+    yield "meta.js", f"BookSearch.meta({_js_string(meta)});\n".encode()
+    yield "fold.js", f"BookSearch.fold({TABLE_FILE.read_text(encoding='utf-8').strip()});\n".encode()
