@@ -1199,9 +1199,10 @@ def repo_info() -> dict[str, Any]:
     return info
 
 
-def result_path(out: Path, quick: bool) -> Path:
+def result_path(out: Path, quick: bool, kind: str = "") -> Path:
+    """``out/<date>-[<kind>-]<host>[-quick].json``, numbered -2, -3... rather than overwriting."""
     host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0]).strip("-") or "host"
-    stem = f"{dt.date.today().isoformat()}-{host}" + ("-quick" if quick else "")
+    stem = f"{dt.date.today().isoformat()}-{kind + '-' if kind else ''}{host}" + ("-quick" if quick else "")
     path, k = out / f"{stem}.json", 2
     while path.exists():
         path, k = out / f"{stem}-{k}.json", k + 1

@@ -23,7 +23,6 @@ import json
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -699,15 +698,6 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def result_path(out: Path) -> Path:
-    host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0]).strip("-") or "host"
-    stem = f"{dt.date.today().isoformat()}-search-{host}"
-    path, k = out / f"{stem}.json", 2
-    while path.exists():
-        path, k = out / f"{stem}-{k}.json", k + 1
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
@@ -741,7 +731,7 @@ def main(argv: list[str] | None = None) -> int:
         "old_vs_new": [],
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    path = result_path(args.out)
+    path = benchrun.result_path(args.out, False, kind="search")
     path.write_text("{}\n", encoding="utf-8")  # the name is taken: a second run at the same time picks another
 
     def save() -> None:
