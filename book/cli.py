@@ -97,8 +97,8 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import warm_kernel
-    from .build import build, last_build_unfinished, make_book_importable
+    from .engine import warm_kernel
+    from .engine.build import build, last_build_unfinished, make_book_importable
     from .serve import running_server
 
     if (pid := running_server(_layout())) is not None:

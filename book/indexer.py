@@ -86,7 +86,7 @@ def _read(
 ) -> tuple[Vocabulary, list[Entry], list[BookError], list[Counter[str]]]:
     """The vocabulary, the notebooks' catalog entries (and problems) and their keyword counts."""
     from . import catalog
-    from .build import default_jobs
+    from .engine.build import default_jobs
     from .tagging import load_vocabulary
 
     vocab = load_vocabulary(layout.vocabulary)

@@ -5,7 +5,7 @@ Sphinx's start-up, the environment and search index loads, and the data
 notebook on every run (18.6 s for one edited article at 10,000 articles);
 ``serve`` pays them once.  It watches the book's sources (``watchfiles``:
 inotify, no polling), and after each save runs ``index`` and a build of the
-changed pages by one Sphinx application it keeps (``book.live``), then the data
+changed pages by one Sphinx application it keeps (``book.engine.live``), then the data
 page in a second pass.  The site is served from ``_build/html`` by Python's
 ``http.server``, for a browser on this machine; it is the same static site
 ``build`` writes.
@@ -120,10 +120,10 @@ def _restart() -> None:
 def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int | None = None) -> int:
     import watchfiles
 
-    from .build import make_book_importable
     from .cache import ScanCache
+    from .engine.build import make_book_importable
+    from .engine.live import LiveBook, Pass
     from .indexer import index, warm
-    from .live import LiveBook, Pass
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO
     # Kept in memory between runs of ``index``, and saved when the server stops.

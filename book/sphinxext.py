@@ -9,16 +9,16 @@ does not do for a large Chinese book.
 - **Chinese search that finds what a page holds**: a character n-gram index in
   shards the search page loads on demand (``book.search``).
 - **Parallel reading that does not grow with the square of the book**
-  (``book.parallel_read``), and **parallel writing that does not wait on the
-  main process** (``book.parallel_write``).
+  (``book.engine.parallel_read``), and **parallel writing that does not wait on the
+  main process** (``book.engine.parallel_write``).
 - **The data notebook is re-read when the tables change**, and
 - **the curated entities are taught to jieba** for the slugs and tags, and
 - **myst-nb reads front matter with libyaml**, once per page, and finds an
-  article notebook's cells without a first Markdown parse (``book.notebook_cells``), and
+  article notebook's cells without a first Markdown parse (``book.engine.notebook_cells``), and
 - **less bookkeeping per build**: the environment Sphinx loads and saves on
   every build keeps no article records, is loaded with the garbage collector
   off, and myst-parser's throw-away default documents cost nothing; it is
-  saved while the pages are written (``book.env_save``).
+  saved while the pages are written (``book.engine.env_save``).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from typing import Any
 import yaml
 from sphinx.application import Sphinx
 
-from . import (
+from . import execution
+from .engine import (
     env_save,
-    execution,
     notebook_cells,
     page_toc,
     parallel_read,

@@ -1,9 +1,9 @@
 """The build's speed-ups change how Sphinx works, never what it makes.
 
 `book.search.sphinx` keeps a search record of each page as it is written (in the
-forked writers too) and writes the shards after the build; `book.parallel_read`
+forked writers too) and writes the shards after the build; `book.engine.parallel_read`
 reads a large batch in one share per process and a small one serially;
-`book.parallel_write` resolves, indexes and writes pages in the forked writers
+`book.engine.parallel_write` resolves, indexes and writes pages in the forked writers
 and merges their index entries and images.  A small Sphinx project built both
 ways, the speed-ups on (two processes) and off (one process, Sphinx's own
 path), must give byte-identical pages, search shards and images.
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from book import env_save, parallel_read
+from book.engine import env_save, parallel_read
 from book.search.query import SiteIndex
 
 from .conftest import REPO
@@ -35,7 +35,13 @@ from .conftest import REPO
 PAGES = parallel_read.SERIAL_BELOW + 20
 
 CONF = """
-extensions = ["myst_parser", "book.search.sphinx", "book.parallel_read", "book.parallel_write", "book.env_save"]
+extensions = [
+    "myst_parser",
+    "book.search.sphinx",
+    "book.engine.parallel_read",
+    "book.engine.parallel_write",
+    "book.engine.env_save",
+]
 language = "zh_CN"
 html_search_language = "zh"
 html_theme = "basic"

@@ -1,4 +1,4 @@
-"""myst-nb reads a notebook the same with the line scan (``book.notebook_cells``) as with its
+"""myst-nb reads a notebook the same with the line scan (``book.engine.notebook_cells``) as with its
 own markdown-it pass: same cells, sources, metadata, source map and errors.
 
 The scan must also be what article notebooks take, or the speed-up is gone without a sound;
@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 
-from book import notebook, notebook_cells, sample
+from book import notebook, sample
+from book.engine import notebook_cells
 from book.readers import text as text_reader
 
 from .conftest import REPO

@@ -1,4 +1,4 @@
-"""The page's table of contents without BeautifulSoup (book.page_toc), held to what
+"""The page's table of contents without BeautifulSoup (book.engine.page_toc), held to what
 pydata-sphinx-theme's own ``generate_toc_html`` prints for the same text."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydata_sphinx_theme.toctree import add_toctree_functions
 
-from book import page_toc
+from book.engine import page_toc
 
 
 def _theirs(toc: str, level: int) -> Any:

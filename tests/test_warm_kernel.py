@@ -1,4 +1,4 @@
-"""The data notebook's kernel, started while `index` runs (book.warm_kernel)."""
+"""The data notebook's kernel, started while `index` runs (book.engine.warm_kernel)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from jupyter_cache.executors.utils import single_nb_execution
 
-from book import warm_kernel
+from book.engine import warm_kernel
 from book.layout import Layout
 from book.notebook import read_page
 

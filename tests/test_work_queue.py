@@ -1,4 +1,4 @@
-"""The queue the forked readers and writers take their pages from (book.work_queue)."""
+"""The queue the forked readers and writers take their pages from (book.engine.work_queue)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 import pytest
 from sphinx.util.parallel import ParallelTasks
 
-from book.work_queue import WorkerFailed, WorkQueue, join, milestones, start
+from book.engine.work_queue import WorkerFailed, WorkQueue, join, milestones, start
 
 
 def _run(queue: WorkQueue[int], workers: list, runs: list[list[int]]) -> tuple[list[list[int]], list[int]]:

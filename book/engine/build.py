@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from .fsutil import atomic_write
-from .layout import Layout
+from ..fsutil import atomic_write
+from ..layout import Layout
 
 
 def default_jobs() -> int:

@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from .layout import Layout
-from .notebook import Page, read_page
+from ..layout import Layout
+from ..notebook import Page, read_page
 
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
 # nbclient starts every kernel with this argument; the warm kernel is started as nbclient would.

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
-from . import lifeline
+from .. import lifeline
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -33,12 +33,12 @@ from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import clean_astext as sphinx_clean_astext
 
+from ..index_state import file_stamp
+from ..layout import Layout
+from ..search import shards
+from ..sphinxext import DATA_DOCS
 from . import env_save
 from .build import default_jobs, sphinx_overrides
-from .index_state import file_stamp
-from .layout import Layout
-from .search import shards
-from .sphinxext import DATA_DOCS
 
 
 @dataclass(frozen=True)
