@@ -33,7 +33,7 @@ _EXECUTION_KEYS = ("mystnb", "execution", "execute")
 
 
 def _execution(layout: Layout) -> list[BookError]:
-    """Code cells and execution settings in articles: they never run (book/execution.py),
+    """Code cells and execution settings in articles: they never run (book/site/execution.py),
     so they are a mistake or an attempt, and the contributor should hear of it."""
     problems = []
     for path in layout.article_notebooks():

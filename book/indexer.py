@@ -98,8 +98,9 @@ def _derive_and_write(
     layout: Layout, notebooks: list[Path], last: index_state.IndexState | None, kept: ScanCache | None
 ) -> tuple[IndexReport, list[Path], str]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
-    from . import catalog, pages, toc
+    from . import catalog
     from .fsutil import AtomicBatch, write_if_changed
+    from .site import pages, toc
 
     cache = kept if kept is not None else ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     vocab, entries, problems, tfs = _read(layout, notebooks, cache)

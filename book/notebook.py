@@ -31,6 +31,7 @@ import jupytext.myst
 import nbformat
 import yaml
 
+from .engine import patches
 from .escape import escape, link_destination
 from .model import Article, Block
 from .readers.headings import split_lead
@@ -90,12 +91,8 @@ def _libyaml_emitter() -> Iterator[None]:
     if not yaml.__with_libyaml__:  # pragma: no cover - PyYAML wheels ship libyaml
         yield
         return
-    original = jupytext.myst.CompactDumper
-    jupytext.myst.CompactDumper = _CCompactDumper
-    try:
+    with patches.swapped(jupytext.myst, "CompactDumper", _CCompactDumper, package="jupytext", name="libyaml emitter"):
         yield
-    finally:
-        jupytext.myst.CompactDumper = original
 
 
 if yaml.__with_libyaml__:

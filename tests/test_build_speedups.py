@@ -1,6 +1,6 @@
 """The build's speed-ups change how Sphinx works, never what it makes.
 
-`book.search.sphinx` keeps a search record of each page as it is written (in the
+`book.site.search` keeps a search record of each page as it is written (in the
 forked writers too) and writes the shards after the build; `book.engine.parallel_read`
 reads a large batch in one share per process and a small one serially;
 `book.engine.parallel_write` resolves, indexes and writes pages in the forked writers
@@ -19,14 +19,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sphinx
 import sphinx.builders as sphinx_builders
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from book.engine import env_save, parallel_read
+from book.engine import env_save, parallel_read, patches
 from book.search.query import SiteIndex
 
 from .conftest import REPO
@@ -37,7 +36,7 @@ PAGES = parallel_read.SERIAL_BELOW + 20
 CONF = """
 extensions = [
     "myst_parser",
-    "book.search.sphinx",
+    "book.site.search",
     "book.engine.parallel_read",
     "book.engine.parallel_write",
     "book.engine.env_save",
@@ -78,7 +77,7 @@ def _page(number: int) -> str:
     return text
 
 
-def _build(root: Path, *, speedups: bool, version: tuple[int, ...] | None = None) -> Path:
+def _build(root: Path, *, speedups: bool, version: str | None = None) -> Path:
     src = root / "src"
     src.mkdir(parents=True)
     (src / "conf.py").write_text(CONF, encoding="utf-8")
@@ -91,7 +90,7 @@ def _build(root: Path, *, speedups: bool, version: tuple[int, ...] | None = None
         (src / f"{name}.md").write_text(_page(number), encoding="utf-8")
     out = root / "html"
     if version is not None:
-        sphinx.version_info = version  # restored by the caller's monkeypatch
+        patches._versions["sphinx"] = version  # restored by the caller's monkeypatch
     app = Sphinx(
         str(src), str(src), str(out), str(root / "doctrees"), "html",
         status=None, warning=io.StringIO(), freshenv=True, parallel=2 if speedups else 1,
@@ -158,8 +157,8 @@ def test_under_another_sphinx_the_speedups_stand_aside(
     both_builds: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # They replace Sphinx 7.4 internals; under another release Sphinx builds its own way.
-    monkeypatch.setattr(sphinx, "version_info", sphinx.version_info)
-    other = _build(tmp_path, speedups=True, version=(8, 1, 0, "final", 0))
+    monkeypatch.setitem(patches._versions, "sphinx", patches.installed("sphinx"))
+    other = _build(tmp_path, speedups=True, version="8.1.0")
     _, reference = both_builds
     assert _shards(other) == _shards(reference)
     assert (other / "p007.html").read_bytes() == (reference / "p007.html").read_bytes()
@@ -177,7 +176,7 @@ def test_comments_are_not_searchable(both_builds: tuple[Path, Path]) -> None:
 def test_myst_nb_reads_front_matter_as_pyyaml_would() -> None:
     import yaml
 
-    from book.sphinxext import _LibYaml
+    from book.engine.speedups import _LibYaml
 
     notebooks = sorted((REPO / "notebooks").rglob("*.md")) + sorted((REPO / "tests" / "golden").rglob("*.md"))
     fronts = [re.match(r"---\n(.*?\n)---\n", path.read_text(encoding="utf-8"), re.S) for path in notebooks]
@@ -202,17 +201,19 @@ def test_the_collector_is_off_only_while_sphinx_loads_its_environment() -> None:
     ``builder-inited`` just after; the collector must be off in between and on again after."""
     from unittest import mock
 
-    from book import sphinxext
+    from book import engine
+    from book.engine import speedups
 
     app = mock.MagicMock()
-    sphinxext.setup(app)
-    handlers = {(call.args[0], call.args[1]) for call in app.connect.call_args_list}
-    assert ("config-inited", sphinxext._collect_nothing_while_loading) in handlers
-    assert ("builder-inited", sphinxext._collect_again) in handlers
+    app.config.book_speedups = True
+    engine.setup(app)
+    assert ("config-inited", engine._start) in {(c.args[0], c.args[1]) for c in app.connect.call_args_list}
     try:
-        sphinxext._collect_nothing_while_loading(app, app.config)
+        engine._start(app, app.config)  # config-inited
         assert not gc.isenabled()
-        sphinxext._collect_again(app)
+        handlers = {(call.args[0], call.args[1]) for call in app.connect.call_args_list}
+        assert ("builder-inited", speedups._collect_again) in handlers
+        speedups._collect_again(app)
         assert gc.isenabled()
     finally:
         gc.enable()
@@ -225,10 +226,10 @@ def test_myst_parser_default_documents_are_built_as_before_but_once() -> None:
     from docutils.parsers.rst import Parser as RSTParser
     from myst_parser.mdit_to_docutils import base
 
-    from book import sphinxext
+    from book.engine import speedups
 
-    sphinxext._cheap_default_documents()
-    assert base.make_document is sphinxext.make_document
+    speedups._cheap_default_documents()
+    assert base.make_document is speedups.make_document
     first, second = base.make_document(), base.make_document("page.md")
     fresh = get_default_settings(RSTParser)
     for document in (first, second):
@@ -311,14 +312,14 @@ _segments = st.lists(st.sampled_from(["a", "b.md", "c.ipynb", "..", ".", "", "хн
 @settings(deadline=None)
 @given(parts=_segments, inside=st.booleans(), mapped=st.booleans())
 def test_a_page_path_is_made_relative_as_relpath_makes_it(parts: list[str], inside: bool, mapped: bool) -> None:
-    """``Project.path2doc`` without ``os.path.relpath`` (``book.sphinxext``) answers as Sphinx's does."""
+    """``Project.path2doc`` without ``os.path.relpath`` (``book.engine.speedups``) answers as Sphinx's does."""
     from sphinx.project import Project
 
-    from book import sphinxext
+    from book.engine import speedups
 
-    sphinxext._path2doc_without_relpath()
+    speedups._path2doc_without_relpath()
     fast = Project.path2doc
-    assert getattr(fast, "_book_prefix_path", False)
+    assert patches.current(Project, "path2doc") is not None
     project = Project("/srv/ф╣ж/src", [".md", ".ipynb"])
     if mapped:  # as ``Project.discover`` fills it: with path2doc's own answer for the relative path
         project._path_to_docname["b.md"] = "b"
@@ -347,7 +348,7 @@ def test_asset_checksums_are_sphinxs_and_follow_a_changed_file(tmp_path: Path) -
     from sphinx.builders import html as html_builder
     from sphinx.builders.html._assets import _file_checksum as sphinx_checksum
 
-    from book.sphinxext import _checksum_once_per_file
+    from book.engine.speedups import _checksum_once_per_file
 
     _checksum_once_per_file()
     _checksum_once_per_file()  # twice is once
@@ -378,7 +379,7 @@ def test_no_docutils_stylesheet_lookups_and_the_same_pages(
     import docutils.utils
     from sphinx.application import Sphinx
 
-    from book.sphinxext import _no_docutils_stylesheets
+    from book.engine.speedups import _no_docutils_stylesheets
 
     looked_up: list[str] = []
     find = docutils.utils.find_file_in_dirs

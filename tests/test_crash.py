@@ -13,7 +13,7 @@ import pytest
 
 from book import check, cli, fsutil
 from book.layout import Layout
-from book.links import broken_links
+from book.site.links import broken_links
 
 from .conftest import copy_book, run_book
 from .test_hardening import seed_variant

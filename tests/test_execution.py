@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from book import check
-from book.execution import docname_of
 from book.layout import Layout
+from book.site.execution import docname_of
 
 from .conftest import copy_book, run_book
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from book.links import broken_links
+from book.site.links import broken_links
 
 
 def test_every_internal_link_of_the_sample_site_resolves(site: Path) -> None:

@@ -44,11 +44,12 @@ from hypothesis import strategies as st
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_parser.parsers.docutils_ import Parser
 
-from book import charts, notebook, pages
+from book import charts, notebook
 from book.escape import escape, link_destination
 from book.model import Article, Block, Related
 from book.readers import headings
 from book.readers import text as text_reader
+from book.site import pages
 from book.slug import title_key
 
 from .conftest import REPO, copy_book, run_book

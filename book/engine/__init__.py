@@ -1,0 +1,53 @@
+"""The engine: everything that makes Sphinx and myst-nb build a large book fast, behind
+one door.
+
+The site (``book.site``, with ``book.search`` for the index) says what the book is; the engine only
+changes how fast Sphinx gets there.  It is a Sphinx extension of its own, set up by the
+site's, and it reaches code the project does not own only through :mod:`.patches`, which
+checks each package's version and can undo every replacement.  ``book_speedups: false``
+(``sphinx: config:`` in ``_config.yml``) turns all of it off: Sphinx then builds the same
+pages its own way.  ARCHITECTURE.md lists every patch with the version it was written for
+and the measurement that justified it.
+
+Commands use :func:`build` and :class:`LiveBook`; they never reach Sphinx or a kernel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import patches
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+def _start(app: Sphinx, config: Config) -> None:
+    """``config-inited``, before anything else: the engine on or off for this application."""
+    from . import notebook_cells, speedups, warm_kernel
+
+    patches.set_enabled(bool(config.book_speedups))
+    if not patches.enabled():
+        return
+    speedups.install(app)
+    notebook_cells.install()
+    warm_kernel.install()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from . import env_save, parallel_read, parallel_write
+
+    app.add_config_value("book_speedups", True, "env", types=[bool])
+    app.connect("config-inited", _start, priority=1)
+    parallel_read.setup(app)
+    parallel_write.setup(app)
+    env_save.setup(app)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def build(*args: Any, **kwargs: Any) -> int:
+    """``book.engine.build.build``: index done, build the site (see there)."""
+    from .build import build as build_site
+
+    return build_site(*args, **kwargs)

@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import sphinx_internals
+from . import patches
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +115,17 @@ def wait_for_writers(app: Sphinx | None = None, exception: BaseException | None 
             )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def _install(app: Sphinx, config: Any) -> None:
+    """``config-inited``, after the engine has been turned on or off for this application."""
     import sphinx.builders
 
-    if not sphinx_internals.known():
-        sphinx.builders.pickle = pickle  # type: ignore[attr-defined]  # undo an earlier app's setup
-    else:
-        if not isinstance(sphinx.builders.pickle, _PickleInBackground):  # type: ignore[attr-defined]
-            sphinx.builders.pickle = _PickleInBackground()  # type: ignore[attr-defined]
+    if patches.replace(
+        sphinx.builders, "pickle", _PickleInBackground(), package="sphinx", name="environment saved aside"
+    ):
         # Before anything else that runs at the end of a build.
         app.connect("build-finished", _wait_at_finish, priority=0)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _install, priority=2)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -36,8 +36,8 @@ from sphinx.util.nodes import clean_astext as sphinx_clean_astext
 from ..index_state import file_stamp
 from ..layout import Layout
 from ..search import shards
-from ..sphinxext import DATA_DOCS
-from . import env_save
+from ..site.extension import DATA_DOCS
+from . import env_save, patches
 from .build import default_jobs, sphinx_overrides
 
 
@@ -80,11 +80,8 @@ def _std_get_objects(self: StandardDomain) -> Iterator[tuple[str, str, str, str,
         texts[id(node)] = known
         return known[1]
 
-    std.clean_astext = remembered
-    try:
+    with patches.swapped(std, "clean_astext", remembered, package="sphinx", name="title texts remembered"):
         objects = list(_sphinx_std_get_objects(self))  # both callers sort them all at once
-    finally:
-        std.clean_astext = sphinx_clean_astext
     _title_texts.clear()
     _title_texts.update(texts)
     return iter(objects)
@@ -136,8 +133,10 @@ class LiveBook:
         self._stack.enter_context(docutils_namespace())
         env_save.wait_at_finish = False
         shards.keep_in_memory = True
-        BuildEnvironment.get_outdated_files = _get_outdated_files  # type: ignore[method-assign]
-        StandardDomain.get_objects = _std_get_objects  # type: ignore[method-assign]
+        patches.replace(
+            BuildEnvironment, "get_outdated_files", _get_outdated_files, package="sphinx", name="deferred pages"
+        )
+        patches.replace(StandardDomain, "get_objects", _std_get_objects, package="sphinx", name="title texts kept")
         self._stack.callback(self._restore)
         try:
             self.app = Sphinx(
@@ -162,8 +161,8 @@ class LiveBook:
         shards.keep_in_memory = False
         env_save.wait_for_writers()
         env_save.wait_at_finish = True
-        BuildEnvironment.get_outdated_files = _sphinx_get_outdated_files  # type: ignore[method-assign]
-        StandardDomain.get_objects = _sphinx_std_get_objects  # type: ignore[method-assign]
+        patches.undo(BuildEnvironment, "get_outdated_files")
+        patches.undo(StandardDomain, "get_objects")
         _title_texts.clear()
         _deferred.clear()
 
@@ -226,7 +225,7 @@ class LiveBook:
     def collect(self) -> None:
         """Collect the whole heap, then freeze it again (``book serve``, after a quiet while).
 
-        Each build freezes the heap (``book.sphinxext``), and what it freezes includes pages
+        Each build freezes the heap (``book.engine.speedups``), and what it freezes includes pages
         the build then drops, which a process that lives on must collect in the end.  That
         walks the whole heap (2 GB at 10,000 articles: seconds), so it waits for a pause in the
         saves; left unfrozen instead, the collector's own full passes fell in the middle of the

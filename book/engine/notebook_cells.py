@@ -27,6 +27,8 @@ from typing import Any
 from markdown_it.token import Token
 from nbformat.v4 import nbbase
 
+from . import patches
+
 # markdown-it turns CR and CRLF into LF and NUL into U+FFFD before it parses.
 _REWRITTEN = re.compile("[\r\x00]")
 _BREAK = re.compile(r"\+\+\+(?: ([^+ \t].*))?")
@@ -185,7 +187,7 @@ def install() -> None:
         import myst_nb.core.read as read
     except ImportError:
         return
-    if isinstance(read.nbf, _Nbformat):
+    if patches.current(read, "create_md_parser") is not None:
         return
     original = read.create_md_parser
 
@@ -195,5 +197,5 @@ def install() -> None:
         return original(config, renderer)
 
     create_md_parser.__wrapped__ = original  # type: ignore[attr-defined]
-    read.create_md_parser = create_md_parser
-    read.nbf = _Nbformat(read.nbf)
+    if patches.replace(read, "create_md_parser", create_md_parser, package="myst-nb", name="cells by line scan"):
+        patches.replace(read, "nbf", _Nbformat(read.nbf), package="myst-nb", name="lighter cell check")

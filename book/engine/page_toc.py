@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import patches
+
 _TOKEN = re.compile(r'<(/?)(ul|li|a)((?: (?:class|href)="[^"<>&\r\0]*")*)>|([^<>&\r\0]+)')
 # BeautifulSoup keeps a text of ASCII whitespace alone as one newline (if it has one) or one space.
 _ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
@@ -167,20 +169,13 @@ def install(context: dict[str, Any]) -> None:
     context["generate_toc_html"] = generate_toc_html
 
 
-# The theme release whose steps ``toc_html`` follows; under another the theme's own runs.
-THEME_VERSION = "0.17.1"
-
-
 def wrap_theme(app: Any) -> bool:
     """Make pydata-sphinx-theme's ``html-page-context`` listener that defines the page's
     template functions install ours after it, before anything renders a template (the
     theme's check for empty templates renders some with the same priority)."""
     try:
-        import pydata_sphinx_theme
         from pydata_sphinx_theme import toctree
     except ImportError:
-        return False
-    if pydata_sphinx_theme.__version__ != THEME_VERSION:
         return False
     original = toctree.add_toctree_functions
 
@@ -188,9 +183,11 @@ def wrap_theme(app: Any) -> bool:
         original(app, pagename, templatename, context, doctree)
         install(context)
 
-    listeners = app.events.listeners.get("html-page-context", [])
-    for i, listener in enumerate(listeners):
-        if listener.handler is original:
-            listeners[i] = listener._replace(handler=add_toctree_functions)
-            return True
-    return False
+    return patches.replace_listener(
+        app,
+        "html-page-context",
+        original,
+        add_toctree_functions,
+        package="pydata-sphinx-theme",
+        name="page toc without BeautifulSoup",
+    )

@@ -32,7 +32,7 @@ from sphinx.locale import __
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
-from . import sphinx_internals
+from . import patches
 from .work_queue import WorkQueue, join, milestones, start
 
 # Below this many pages, reading them serially (about 16 ms a page) costs less
@@ -92,8 +92,6 @@ def read_in_workers(builder: Any, docnames: list[str], nproc: int, in_main: Coll
 
 
 def _builder_inited(app: Sphinx) -> None:
-    if not sphinx_internals.known():
-        return
     builder = app.builder
     in_main = set(app.config.book_read_in_main)
 
@@ -103,7 +101,7 @@ def _builder_inited(app: Sphinx) -> None:
         else:
             read_in_workers(builder, docnames, nproc, in_main)
 
-    builder._read_parallel = read
+    patches.replace(builder, "_read_parallel", read, package="sphinx", name="parallel reading")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

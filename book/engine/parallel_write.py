@@ -29,7 +29,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
-from . import sphinx_internals
+from . import patches
 from .work_queue import WorkQueue, join, milestones, start
 
 logger = logging.getLogger(__name__)
@@ -126,10 +126,14 @@ def write_in_workers(builder: Any, docnames: Sequence[str], nproc: int) -> None:
 
 def _builder_inited(app: Sphinx) -> None:
     builder = app.builder
-    if not sphinx_internals.known() or builder.format != "html" or not hasattr(builder, "write_doc_serialized"):
+    if builder.format != "html" or not hasattr(builder, "write_doc_serialized"):
         return
-    # Sphinx passes cores - 1 (its main process is busy); ours is not, so use them all.
-    builder._write_parallel = lambda docnames, nproc: write_in_workers(builder, docnames, app.parallel)
+
+    def write(docnames: Any, nproc: int) -> None:
+        # Sphinx passes cores - 1 (its main process is busy); ours is not, so use them all.
+        write_in_workers(builder, docnames, app.parallel)
+
+    patches.replace(builder, "_write_parallel", write, package="sphinx", name="parallel writing")
 
 
 def setup(app: Sphinx) -> None:

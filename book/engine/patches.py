@@ -12,10 +12,12 @@ Every replacement is recorded (:func:`applied`) and can be undone (:func:`undo_a
 ``book_speedups: false`` undoes what an earlier build in the same process installed, and
 the tests check both paths.
 
-A few replacements are not speed-ups but safeguards (only the data notebook executes):
-those pass ``essential=True`` and are made whatever ``book_speedups`` says; under another
-version of their package they raise, because building without the safeguard is not an
-option.
+A few replacements are not speed-ups, and are made whatever ``book_speedups`` says:
+safeguards (only the data notebook executes) pass ``essential=True`` and raise under
+another version of their package, because building without them is not an option; facts
+about the book that another package cannot know (its toc is never numbered, so the
+numbering extension is safe in parallel) pass ``always=True`` and, under another version,
+stand aside like a speed-up.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from typing import Any
 # every patched package is listed and pinned).
 WRITTEN_FOR: dict[str, str] = {
     "sphinx": "7.4.7",
-    "docutils": "0.21.2",
     "myst-nb": "1.4.0",
     "myst-parser": "3.0.1",
     "jupytext": "1.19.6",
@@ -60,6 +61,7 @@ class Patch:
     new: Any
     original: Any
     essential: bool
+    always: bool = False
 
 
 _applied: list[Patch] = []
@@ -117,29 +119,37 @@ def current(owner: Any, attr: str) -> Patch | None:
     return None
 
 
-def replace(owner: Any, attr: str, new: Any, *, package: str, name: str = "", essential: bool = False) -> bool:
+def replace(
+    owner: Any, attr: str, new: Any, *, package: str, name: str = "", essential: bool = False, always: bool = False
+) -> bool:
     """Set ``owner.attr = new`` if the engine may (see the module doc); returns whether
     ``owner.attr`` now holds a replacement of ours.  Replacing an attribute that already
     holds one of ours does nothing (a process that makes several Sphinx applications sets
-    each global patch up once)."""
+    each global patch up once); a refused replacement takes back one made earlier, so the
+    plain path really is Sphinx's own."""
     if not known(package):
         if essential:
             raise VersionMismatch(
                 f"{name or attr}: written for {package} {WRITTEN_FOR.get(package)}, found {installed(package)}; "
                 f"install the version pinned in requirements.txt"
             )
+        undo(owner, attr)  # an earlier application's, made under the version it was written for
         return False
-    if not (_enabled or essential):
+    if not (_enabled or essential or always):
+        undo(owner, attr)
         return False
     if current(owner, attr) is not None:
         return True
     original = _own(owner, attr)
     setattr(owner, attr, new)
-    _applied.append(Patch(name or attr, package, owner, attr, new, original, essential))
+    _applied.append(Patch(name or attr, package, owner, attr, new, original, essential, always))
     return True
 
 
 def _undo(patch: Patch) -> None:
+    if isinstance(patch.owner, _Listeners):
+        patch.owner.put_back(patch.original, patch.new)
+        return
     if _own(patch.owner, patch.attr) is not patch.new:
         return  # replaced again since by someone else, or already undone: leave it
     if patch.original is _MISSING:
@@ -157,16 +167,44 @@ def undo(owner: Any, attr: str) -> None:
 
 
 def undo_all(essential: bool = True) -> None:
-    """Undo every recorded replacement, newest first (the essential ones too unless told not to)."""
+    """Undo every recorded replacement, newest first; with ``essential=False`` only the
+    speed-ups (what ``book_speedups: false`` turns off)."""
     for patch in _applied[::-1]:
-        if essential or not patch.essential:
+        if essential or not (patch.essential or patch.always):
             _undo(patch)
             _applied.remove(patch)
 
 
 def applied() -> list[Patch]:
     """The replacements in place, oldest first."""
-    return [p for p in _applied if _own(p.owner, p.attr) is p.new]
+    return [p for p in _applied if isinstance(p.owner, _Listeners) or _own(p.owner, p.attr) is p.new]
+
+
+class _Listeners:
+    """The listeners of one event of one Sphinx application, as the owner of a patch."""
+
+    def __init__(self, listeners: list[Any]) -> None:
+        self.listeners = listeners
+
+    def put_back(self, original: Any, new: Any) -> None:
+        for i, listener in enumerate(self.listeners):
+            if listener.handler is new:
+                self.listeners[i] = listener._replace(handler=original)
+
+
+def replace_listener(app: Any, event: str, handler: Any, new: Any, *, package: str, name: str = "") -> bool:
+    """Have ``app`` call ``new`` where it calls ``handler`` (a listener another package
+    connected) for ``event``, at the same priority; returns whether it did.  For a listener
+    whose place among the others matters, which connecting one more cannot give."""
+    if not usable(package):
+        return False
+    listeners = app.events.listeners.get(event, [])
+    for i, listener in enumerate(listeners):
+        if listener.handler is handler:
+            listeners[i] = listener._replace(handler=new)
+            _applied.append(Patch(name or event, package, _Listeners(listeners), event, new, handler, False))
+            return True
+    return False
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ import yaml
 
 from ..layout import Layout
 from ..notebook import Page, read_page
+from . import patches
 
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
 # nbclient starts every kernel with this argument; the warm kernel is started as nbclient would.
@@ -201,5 +202,6 @@ def install() -> None:
         import myst_nb.core.execute.direct as direct
     except ImportError:
         return
-    if not hasattr(direct.single_nb_execution, "__wrapped__"):
-        direct.single_nb_execution = execute_in_warm_kernel(direct.single_nb_execution)
+    if patches.current(direct, "single_nb_execution") is None:
+        wrapped = execute_in_warm_kernel(direct.single_nb_execution)
+        patches.replace(direct, "single_nb_execution", wrapped, package="myst-nb", name="warm kernel")

@@ -10,16 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .vocabulary import (
-    CLOSINGS,
-    LIST_ITEMS,
-    STYLE_CUM,
-    STYLE_LIST,
-    Category,
-    Vocab,
-    cn_number,
-    to_traditional,
-)
+from .vocabulary import CLOSINGS, LIST_ITEMS, STYLE_CUM, STYLE_LIST, Category, Vocab, cn_number, to_traditional
 
 T = TypeVar("T")
 

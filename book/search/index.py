@@ -16,7 +16,7 @@ alone outgrows a shard gets a file of its own.  So one query fetches one small
 shard per n-gram, and no shard grows with the book but the postings of words
 nearly every page has.
 
-Formats (``encode_bucket``; mirrored by ``book/theme/static/booksearch.js``):
+Formats (``encode_bucket``; mirrored by ``book/site/theme/static/booksearch.js``):
 a bucket is base64 of varints: the number of n-grams, then for each its three
 code points (0 where a shorter n-gram has none), then for each its posting's
 length in bytes times two, plus one when the posting is in a file of its own,

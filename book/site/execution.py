@@ -15,6 +15,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..engine import patches
+
 logger = logging.getLogger(__name__)
 
 _allowed: dict[str, object] = {"srcdir": None, "docnames": frozenset()}
@@ -55,5 +57,15 @@ def setup(app: Sphinx) -> None:
 
     app.add_config_value("book_execute", [], "env", types=[list])
     app.connect("config-inited", _remember)
-    if not hasattr(myst_nb.sphinx_.create_client, "__wrapped__"):
-        myst_nb.sphinx_.create_client = _guarded(myst_nb.sphinx_.create_client)
+    if patches.current(myst_nb.sphinx_, "create_client") is None:
+        guarded = _guarded(myst_nb.sphinx_.create_client)
+        # Not a speed-up: made whatever book_speedups says, and refused loudly under a
+        # myst-nb it was not written for.
+        patches.replace(
+            myst_nb.sphinx_,
+            "create_client",
+            guarded,
+            package="myst-nb",
+            name="execution only where named",
+            essential=True,
+        )

@@ -6,7 +6,7 @@ from collections import Counter
 
 import yaml
 
-from .notebook import libyaml_emits_alike
+from ..notebook import libyaml_emits_alike
 from .pages import Topic
 
 OTHER_LAST = "其他"

@@ -1,24 +1,10 @@
-"""Sphinx extension for the book (listed in ``_config.yml``): what Jupyter Book
-does not do for a large Chinese book.
+"""The speed-ups of one Sphinx build that are not parallel reading and writing: what
+Sphinx, docutils, myst-nb, myst-parser, sphinx-external-toc and the theme do per page or
+per build that a large book need not pay for.  Each docstring says what it saved, as
+measured (py-spy) when it was written; ARCHITECTURE.md lists them with their versions.
 
-- **Bounded navigation.**  The theme's sidebar repeats the whole toctree on
-  every page, so a book's size multiplies into every page's bytes and into the
-  build time.  Ours lists the categories, and the most used topics of the
-  current category with a link to all of them: the same size whatever the size
-  of the book.  Articles are listed on their topic's landing page.
-- **Chinese search that finds what a page holds**: a character n-gram index in
-  shards the search page loads on demand (``book.search``).
-- **Parallel reading that does not grow with the square of the book**
-  (``book.engine.parallel_read``), and **parallel writing that does not wait on the
-  main process** (``book.engine.parallel_write``).
-- **The data notebook is re-read when the tables change**, and
-- **the curated entities are taught to jieba** for the slugs and tags, and
-- **myst-nb reads front matter with libyaml**, once per page, and finds an
-  article notebook's cells without a first Markdown parse (``book.engine.notebook_cells``), and
-- **less bookkeeping per build**: the environment Sphinx loads and saves on
-  every build keeps no article records, is loaded with the garbage collector
-  off, and myst-parser's throw-away default documents cost nothing; it is
-  saved while the pages are written (``book.engine.env_save``).
+Installed by :func:`book.engine.setup` at ``config-inited`` when ``book_speedups`` is on;
+every replacement goes through :mod:`book.engine.patches`.
 """
 
 from __future__ import annotations
@@ -26,49 +12,14 @@ from __future__ import annotations
 import copy
 import functools
 import gc
-import html
 import inspect
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from sphinx.application import Sphinx
 
-from . import execution
-from .engine import (
-    env_save,
-    notebook_cells,
-    page_toc,
-    parallel_read,
-    parallel_write,
-    sphinx_internals,
-    warm_kernel,
-)
-from .layout import DATA_TABLES
-from .search import sphinx as search
-
-DATA_DOCS = {"notebooks/data"}
-TOPICS_SHOWN = 12
-TOPIC_PREFIX = "notebooks/_index/topics/"
-
-
-def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
-    if docname in DATA_DOCS:
-        for name in DATA_TABLES:
-            # Relative to the book folder, so the dependency follows the book when it moves.
-            app.env.note_dependency(f"data/{name}")
-
-
-def _allow_parallel_build(app: Sphinx, config: Any) -> None:
-    """Jupyter Book always loads sphinx_multitoc_numbering, which does not declare itself
-    parallel-safe, so Sphinx would read every page serially.  It only renumbers
-    toctrees marked ``numbered``, and our generated toc never is."""
-    ext = app.extensions.get("sphinx_multitoc_numbering")
-    if ext is not None and ext.parallel_read_safe is None:
-        ext.parallel_read_safe = True
-        ext.parallel_write_safe = True
+from . import page_toc, patches
 
 
 class _LibYaml:
@@ -101,12 +52,15 @@ def _read_front_matter_with_libyaml() -> None:
     import myst_nb.core.read
 
     if getattr(yaml, "CSafeLoader", None) is not None:
-        myst_nb.core.read.yaml = _LibYaml()  # type: ignore[assignment]
+        patches.replace(myst_nb.core.read, "yaml", _LibYaml(), package="myst-nb", name="front matter by libyaml")
         try:  # and the toc, which sphinx-external-toc parses at every build (0.5 s at 10,000 articles)
             import sphinx_external_toc.parsing
         except ImportError:
             return
-        sphinx_external_toc.parsing.yaml = _LibYaml()  # type: ignore[assignment]
+        toc_yaml = _LibYaml()
+        patches.replace(
+            sphinx_external_toc.parsing, "yaml", toc_yaml, package="sphinx-external-toc", name="toc by libyaml"
+        )
 
 
 @functools.cache
@@ -139,7 +93,7 @@ def _cheap_default_documents() -> None:
     if original is None or original is make_document:
         return
     if list(inspect.signature(original).parameters) == ["source_path", "parser_cls"]:
-        base.make_document = make_document
+        patches.replace(base, "make_document", make_document, package="myst-parser", name="default documents once")
 
 
 def _path2doc_without_relpath() -> None:
@@ -150,9 +104,9 @@ def _path2doc_without_relpath() -> None:
     dropping the folder, which is what ``relpath`` computes; other paths go to Sphinx as before."""
     from sphinx.project import Project
 
-    original = Project.path2doc
-    if getattr(original, "_book_prefix_path", False):
+    if patches.current(Project, "path2doc") is not None:
         return
+    original = Project.path2doc
 
     @functools.wraps(original)
     def path2doc(self: Any, filename: Any) -> str | None:
@@ -168,8 +122,7 @@ def _path2doc_without_relpath() -> None:
                 return original(self, filename[len(srcdir) + 1 :])
         return original(self, filename)
 
-    path2doc._book_prefix_path = True  # type: ignore[attr-defined]
-    Project.path2doc = path2doc  # type: ignore[method-assign]
+    patches.replace(Project, "path2doc", path2doc, package="sphinx", name="path2doc without relpath")
 
 
 def _freeze_heap(*args: Any) -> None:
@@ -223,9 +176,9 @@ def _number_sections_without_copying() -> None:
         from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
     except ImportError:
         return
-    styled = TocTreeCollectorWithStyles.assign_section_numbers
-    if getattr(styled, "_book_plain_when_unnumbered", False):
+    if patches.current(TocTreeCollectorWithStyles, "assign_section_numbers") is not None:
         return
+    styled = TocTreeCollectorWithStyles.assign_section_numbers
 
     @functools.wraps(styled)
     def assign_section_numbers(self: Any, env: Any) -> Any:
@@ -234,107 +187,21 @@ def _number_sections_without_copying() -> None:
         env.__dict__.pop("titles_old", None)
         return TocTreeCollector.assign_section_numbers(self, env)
 
-    assign_section_numbers._book_plain_when_unnumbered = True  # type: ignore[attr-defined]
-    TocTreeCollectorWithStyles.assign_section_numbers = assign_section_numbers  # type: ignore[method-assign]
-
-
-def _load_vocabulary(app: Sphinx) -> None:
-    from .tagging import load_vocabulary
-
-    load_vocabulary(Path(app.srcdir) / "data" / "tags.yml")
-
-
-# --- navigation --------------------------------------------------------------
-
-
-@dataclass
-class _Part:
-    caption: str
-    index_doc: str | None  # the category page listing every topic
-    topics: list[tuple[str, int]] = field(default_factory=list)  # (docname, articles), most articles first
-    members: dict[str, set[str]] = field(default_factory=dict)  # topic → its article pages
-    docs: set[str] = field(default_factory=set)  # every page of the part
-
-
-def _parts(app: Sphinx) -> list[_Part]:
-    site_map = app.config.external_site_map
-    # Kept beside the site map it was made from: the environment (pickled between builds, and
-    # kept in memory by ``book serve``) outlives a toc, and an added article changes the toc.
-    cached = getattr(app.env, "_book_nav_parts", None)
-    if isinstance(cached, tuple) and cached[0] is site_map:
-        return cached[1]
-    parts: list[_Part] = []
-    for tree in site_map.root.subtrees if site_map else []:
-        chapters = tree.files()
-        folder = os.path.dirname(chapters[0]) if chapters and chapters[0].startswith(TOPIC_PREFIX) else ""
-        index_doc = f"{folder}/index" if folder and f"{folder}/index" in app.env.all_docs else None
-        part = _Part(tree.caption or "", index_doc)
-        for chapter in chapters:
-            articles = site_map[chapter].child_files() if chapter in site_map else []
-            part.topics.append((chapter, len(articles)))
-            part.members[chapter] = set(articles)
-            part.docs.update([chapter, *articles])
-        if index_doc:
-            part.docs.add(index_doc)
-        part.topics.sort(key=lambda t: -t[1])
-        parts.append(part)
-    app.env._book_nav_parts = (site_map, parts)  # type: ignore[attr-defined]
-    return parts
-
-
-def _title(app: Sphinx, docname: str) -> str:
-    node = app.env.titles.get(docname)
-    return node.astext() if node is not None else docname
-
-
-def nav_html(app: Sphinx, pagename: str) -> str:
-    uri = app.builder.get_relative_uri
-    out: list[str] = []
-    for part in _parts(app):
-        current = pagename in part.docs
-        caption = html.escape(part.caption)
-        if part.index_doc:
-            caption = f'<a href="{html.escape(uri(pagename, part.index_doc))}">{caption}</a>'
-        out.append(f'<p class="caption" role="heading"><span class="caption-text">{caption}</span></p>')
-        if part.index_doc and not current:
-            continue  # another category: its caption links to its page
-        shown = part.topics if not part.index_doc else part.topics[:TOPICS_SHOWN]
-        out.append('<ul class="nav bd-sidenav">')
-        for doc, count in shown:
-            here = pagename == doc or pagename in part.members[doc]
-            cls = "toctree-l1 current" if here else "toctree-l1"
-            label = html.escape(_title(app, doc))
-            counter = f' <span class="count">{count}</span>' if count else ""
-            out.append(
-                f'<li class="{cls}"><a class="reference internal" href="{html.escape(uri(pagename, doc))}">'
-                f"{label}</a>{counter}</li>"
-            )
-        if len(part.topics) > len(shown) and part.index_doc:
-            more = html.escape(uri(pagename, part.index_doc))
-            out.append(
-                f'<li class="toctree-l1"><a class="reference internal" href="{more}">'
-                f"全部 {len(part.topics)} 个主题…</a></li>"
-            )
-        out.append("</ul>")
-    return "\n".join(out)
-
-
-def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    context["book_nav"] = nav_html(app, pagename)
-
-
-def _escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """sphinx-book-theme prints ``pagetitle`` unescaped (``<h1>{{ pagetitle }}</h1>`` in its
-    print header), and Sphinx makes it by stripping tags, which also unescapes entities: an
-    article titled ``<img src=x onerror=…>`` would run.  Escape it once more for that template."""
-    if "pagetitle" in context:
-        context["pagetitle"] = html.escape(str(context["pagetitle"]), quote=False)
+    patches.replace(
+        TocTreeCollectorWithStyles,
+        "assign_section_numbers",
+        assign_section_numbers,
+        package="sphinx-external-toc",
+        name="section numbers without copying",
+    )
 
 
 def _cheap_sidebar_check(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """pydata-sphinx-theme asks, for every page, whether to drop its toctree sidebar items,
     and finds out by walking every toctree of the book (9 s at 10,000 articles).  Our
     sidebar has none of those items, so the answer changes nothing: give it at once."""
+    if not patches.usable("pydata-sphinx-theme"):
+        return
     if not {"sidebar-collapse.html", "sidebar-nav-bs.html"} & set(context.get("sidebars") or ()):
         context["suppress_sidebar_toctree"] = lambda *args, **kwargs: True
 
@@ -343,8 +210,7 @@ _checksums: dict[str, tuple[tuple[int, int, int], str]] = {}
 
 
 def _page_toc_without_soup(app: Sphinx) -> None:
-    if sphinx_internals.known():
-        page_toc.wrap_theme(app)
+    page_toc.wrap_theme(app)
 
 
 def _no_docutils_stylesheets(app: Sphinx) -> None:
@@ -357,7 +223,7 @@ def _no_docutils_stylesheets(app: Sphinx) -> None:
     app.env.settings["stylesheet_path"] = ""
     publisher = getattr(app.builder, "_publisher", None)
     if getattr(publisher, "settings", None) is not None:
-        publisher.settings.stylesheet_path = ""
+        patches.replace(publisher.settings, "stylesheet_path", "", package="sphinx", name="no docutils stylesheets")
 
 
 def _checksum_once_per_file() -> None:
@@ -367,9 +233,9 @@ def _checksum_once_per_file() -> None:
     is remembered."""
     from sphinx.builders import html as html_builder
 
-    original = html_builder._file_checksum
-    if getattr(original, "_book_remembered", False):
+    if patches.current(html_builder, "_file_checksum") is not None:
         return
+    original = html_builder._file_checksum
 
     @functools.wraps(original)
     def _file_checksum(outdir: Any, filename: Any) -> str:
@@ -389,36 +255,22 @@ def _checksum_once_per_file() -> None:
         _checksums[path] = (stamp, checksum)
         return checksum
 
-    _file_checksum._book_remembered = True  # type: ignore[attr-defined]
-    html_builder._file_checksum = _file_checksum
+    patches.replace(html_builder, "_file_checksum", _file_checksum, package="sphinx", name="checksum once per file")
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", _allow_parallel_build)
-    app.connect("config-inited", _collect_nothing_while_loading)
+def install(app: Sphinx) -> None:
+    """``config-inited`` with the engine on: connect the hooks, make the replacements."""
+    _collect_nothing_while_loading(app, app.config)
     app.connect("builder-inited", _collect_again, priority=0)
-    app.connect("builder-inited", _load_vocabulary)
     app.connect("builder-inited", _no_docutils_stylesheets)
     app.connect("builder-inited", _page_toc_without_soup)
-    app.connect("source-read", _note_data_dependencies)
     # After Sphinx's metadata collector (priority 500) has copied the front matter.
     app.connect("doctree-read", _drop_unshown_front_matter, priority=800)
-    app.connect("html-page-context", _page_context)
-    app.connect("html-page-context", _escape_page_title, priority=900)
     app.connect("html-page-context", _cheap_sidebar_check, priority=900)
-    _read_front_matter_with_libyaml()
-    notebook_cells.install()
-    warm_kernel.install()
-    _cheap_default_documents()
-    _number_sections_without_copying()
-    if sphinx_internals.known():
-        _path2doc_without_relpath()
-        _checksum_once_per_file()
     app.connect("env-before-read-docs", _freeze_heap)
     app.connect("env-updated", _freeze_heap)
-    search.setup(app)
-    parallel_read.setup(app)
-    parallel_write.setup(app)
-    env_save.setup(app)
-    execution.setup(app)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    _read_front_matter_with_libyaml()
+    _cheap_default_documents()
+    _number_sections_without_copying()
+    _path2doc_without_relpath()
+    _checksum_once_per_file()

@@ -29,8 +29,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import index
-from .shards import Store
+from ..search import index
+from ..search.shards import Store
 
 logger = logging.getLogger(__name__)
 
