@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .layout import Layout, find_root
 
 if TYPE_CHECKING:
-    from .indexer import IndexReport
+    from .commands.index import IndexReport
 
 
 def _layout() -> Layout:
@@ -36,8 +36,8 @@ def _print_problems(problems) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .commands.importer import import_paths
     from .errors import shown
-    from .importer import import_paths
 
     layout = _layout()
     started = time.perf_counter()
@@ -72,7 +72,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> tuple[int, IndexReport]:
-    from .indexer import index
+    from .commands.index import index
 
     layout = _layout()
     started = time.perf_counter()
@@ -88,7 +88,7 @@ def _index(args: argparse.Namespace) -> tuple[int, IndexReport]:
 
 def _index_unless_served(args: argparse.Namespace) -> int:
     """``index``, unless a ``book serve`` watches the book: it indexes and rebuilds on its own."""
-    from .serve import running_server
+    from .commands.serve import running_server
 
     if (pid := running_server(_layout())) is not None:
         print(f"index: left to `python -m book serve` (pid {pid}), which rebuilds the site")
@@ -97,9 +97,9 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .commands.serve import running_server
     from .engine import warm_kernel
     from .engine.build import build, last_build_unfinished, make_book_importable
-    from .serve import running_server
 
     if (pid := running_server(_layout())) is not None:
         print(
@@ -139,13 +139,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .commands.serve import serve
 
     return serve(_layout(), host=args.host, port=args.port, jobs=args.jobs)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check
+    from .commands.check import check
 
     problems = check(_layout())
     _print_problems(problems)
@@ -154,8 +154,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .commands.new import new_article
     from .errors import BookError
-    from .scaffold import new_article
 
     layout = _layout()
     category = tuple(c.strip() for c in args.category.split(">") if c.strip())

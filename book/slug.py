@@ -17,7 +17,7 @@ _TOKENIZER = jieba.Tokenizer()
 
 def base_dictionary() -> tuple[dict[str, int], int]:
     """jieba's own dictionary as this module's tokenizer holds it: never taught another word.
-    Loading it costs 0.4 s a process; ``book.tagging`` starts the shared tokenizer from a copy."""
+    Loading it costs 0.4 s a process; ``book.catalog.tagging`` starts the shared tokenizer from a copy."""
     _TOKENIZER.check_initialized()
     return _TOKENIZER.FREQ, _TOKENIZER.total
 

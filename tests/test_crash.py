@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from book import check, cli, fsutil
+from book import cli, fsutil
+from book.commands import check
 from book.layout import Layout
 from book.site.links import broken_links
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from book import check
+from book.commands import check
 from book.layout import Layout
 from book.site.execution import docname_of
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from book import cli, fsutil, guard, importer, readers
+from book import cli, fsutil, guard, readers
+from book.commands import importer
 from book.errors import BookError, shown
 from book.layout import Layout
 

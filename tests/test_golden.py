@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from book import notebook, readers
-from book.importer import prepare
-from book.tagging import load_vocabulary
+from book.catalog.tagging import load_vocabulary
+from book.commands.importer import prepare
 
 from .conftest import REPO
 

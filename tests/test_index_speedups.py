@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from book import catalog
-from book.indexer import index
+from book.catalog.tagging import load_vocabulary, term_frequencies
+from book.commands.index import index
 from book.layout import Layout
 from book.notebook import split_front_matter
-from book.tagging import load_vocabulary, term_frequencies
 
 from .conftest import REPO, copy_book, run_book
 
@@ -58,7 +58,8 @@ def test_the_shared_tokenizer_starts_from_the_slug_dictionary_and_alone_learns_c
         """
         import jieba
         from pathlib import Path
-        from book import slug, tagging
+        from book import slug
+        from book.catalog import tagging
 
         vocab = tagging.load_vocabulary(Path("data/tags.yml"))
         fresh = jieba.Tokenizer()

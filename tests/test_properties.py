@@ -44,7 +44,8 @@ from hypothesis import strategies as st
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_parser.parsers.docutils_ import Parser
 
-from book import charts, notebook
+from book import notebook
+from book.analysis import charts
 from book.escape import escape, link_destination
 from book.model import Article, Block, Related
 from book.readers import headings
@@ -769,7 +770,7 @@ def test_a_remembered_link_is_the_link_made_afresh(target_dirs: list[str], here_
 @given(st.from_regex(r"\A\w+\Z"))
 def test_a_quoted_id_is_read_without_yaml_as_yaml_reads_it(word: str) -> None:
     """``existing_ids`` reads ``id: '…'`` lines of word characters without YAML: the same value."""
-    from book.importer import _QUOTED_WORD
+    from book.commands.importer import _QUOTED_WORD
 
     line = f"'{word}'"
     match = _QUOTED_WORD.fullmatch(line)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from book.commands.serve import is_source, needs_restart, running_server
 from book.layout import Layout
 from book.search import index
 from book.search.query import SiteIndex
-from book.serve import is_source, needs_restart, running_server
 
 from .conftest import REPO, SEED, run_book
 

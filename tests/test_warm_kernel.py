@@ -49,7 +49,7 @@ def test_the_data_notebooks_imports_are_found() -> None:
     notebook = warm_kernel._Notebook(read_page(REPO / "notebooks" / "data.md"))
     assert notebook.forced and notebook.kernel_name == "python3"
     modules = warm_kernel.imports_of(notebook.cells)
-    assert {"pandas", "book.catalog", "book.charts", "book.fonts", "IPython.display"} <= set(modules)
+    assert {"pandas", "book.catalog", "book.analysis.charts", "book.analysis.fonts", "IPython.display"} <= set(modules)
     assert len(modules) == len(set(modules))
 
 

@@ -33,7 +33,7 @@ from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import clean_astext as sphinx_clean_astext
 
-from ..index_state import file_stamp
+from ..catalog.index_state import file_stamp
 from ..layout import Layout
 from ..search import shards
 from ..site.extension import DATA_DOCS

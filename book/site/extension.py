@@ -54,7 +54,7 @@ def _allow_parallel_build(app: Sphinx, config: Any) -> None:
 
 
 def _load_vocabulary(app: Sphinx) -> None:
-    from ..tagging import load_vocabulary
+    from ..catalog.tagging import load_vocabulary
 
     load_vocabulary(Path(app.srcdir) / "data" / "tags.yml")
 

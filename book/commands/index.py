@@ -3,7 +3,7 @@
 Only files whose content changes are rewritten, so Sphinx rebuilds only what
 an edit touched.  Generated pages that no longer belong are removed (only
 inside ``notebooks/_index/``, which holds nothing but generated pages).  When
-nothing changed since the last run, nothing is derived (``book.index_state``).
+nothing changed since the last run, nothing is derived (``book.catalog.index_state``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import index_state
-from .cache import ScanCache
-from .errors import BookError, DiskFull, is_disk_full, shown
-from .layout import Layout
+from ..catalog import index_state
+from ..catalog.cache import ScanCache
+from ..errors import BookError, DiskFull, is_disk_full, shown
+from ..layout import Layout
 
 if TYPE_CHECKING:  # catalog imports pandas, which a book with nothing to index never needs
-    from .catalog import Entry
-    from .tagging import Vocabulary
+    from ..catalog import Entry
+    from ..catalog.tagging import Vocabulary
 
 
 @dataclass
@@ -75,7 +75,7 @@ def index(layout: Layout, cache: ScanCache | None = None) -> IndexReport:
 def warm(layout: Layout, cache: ScanCache) -> None:
     """Read into memory what the next ``index`` will need (``book serve``, at start): every
     notebook into ``cache`` with its keyword counts, their digests, and the modules."""
-    from . import catalog
+    from .. import catalog
 
     _, entries, _, tfs = _read(layout, layout.article_notebooks(), cache)
     catalog.shape_digest(entries, tfs)
@@ -85,9 +85,9 @@ def _read(
     layout: Layout, notebooks: list[Path], cache: ScanCache
 ) -> tuple[Vocabulary, list[Entry], list[BookError], list[Counter[str]]]:
     """The vocabulary, the notebooks' catalog entries (and problems) and their keyword counts."""
-    from . import catalog
-    from .engine.build import default_jobs
-    from .tagging import load_vocabulary
+    from .. import catalog
+    from ..catalog.tagging import load_vocabulary
+    from ..engine.build import default_jobs
 
     vocab = load_vocabulary(layout.vocabulary)
     entries, problems = catalog.scan(layout, cache, notebooks)
@@ -98,9 +98,9 @@ def _derive_and_write(
     layout: Layout, notebooks: list[Path], last: index_state.IndexState | None, kept: ScanCache | None
 ) -> tuple[IndexReport, list[Path], str]:
     # Imported here: a book with nothing to index never pays for pandas and jieba.
-    from . import catalog
-    from .fsutil import AtomicBatch, write_if_changed
-    from .site import pages, toc
+    from .. import catalog
+    from ..fsutil import AtomicBatch, write_if_changed
+    from ..site import pages, toc
 
     cache = kept if kept is not None else ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     vocab, entries, problems, tfs = _read(layout, notebooks, cache)

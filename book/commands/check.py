@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from . import catalog, fsutil
-from .errors import BookError
-from .layout import Layout
-from .slug import title_key
+from .. import catalog, fsutil
+from ..errors import BookError
+from ..layout import Layout
+from ..slug import title_key
 
 
 def check(layout: Layout) -> list[BookError]:

@@ -22,12 +22,12 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from . import fidelity, guard, identity, lifeline, notebook, readers
-from .errors import BookError, DiskFull, from_os_error, is_disk_full, shown
-from .fsutil import AtomicBatch
-from .layout import Layout, category_folders
-from .model import Article
-from .tagging import Vocabulary, load_vocabulary
+from .. import fidelity, guard, identity, lifeline, notebook, readers
+from ..catalog.tagging import Vocabulary, load_vocabulary
+from ..errors import BookError, DiskFull, from_os_error, is_disk_full, shown
+from ..fsutil import AtomicBatch
+from ..layout import Layout, category_folders
+from ..model import Article
 
 _ID_LINE = re.compile(r"^  id: (.+)$", re.MULTILINE)
 _QUOTED_WORD = re.compile(r"'(\w+)'")

@@ -3,7 +3,7 @@
 Every function returns a :class:`matplotlib.figure.Figure` built directly,
 not through pyplot: no global figure list to leak or close, no dependence on
 the backend (the notebook shows them with ``display(fig)``; tests save them
-with Agg).  Each one first calls :func:`book.fonts.use_cjk_font`, because
+with Agg).  Each one first calls :func:`book.analysis.fonts.use_cjk_font`, because
 text artists read the font from rcParams when they are created.
 """
 

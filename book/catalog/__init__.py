@@ -23,13 +23,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..errors import BookError
+from ..escape import unescape
+from ..fsutil import AtomicBatch, write_bytes_if_changed, write_if_changed
+from ..layout import Layout, find_root
+from ..notebook import Page, split_front_matter
+from ..slug import title_key
 from .cache import ScanCache
-from .errors import BookError
-from .escape import unescape
-from .fsutil import AtomicBatch, write_bytes_if_changed, write_if_changed
-from .layout import Layout, find_root
-from .notebook import Page, split_front_matter
-from .slug import title_key
 from .tagging import KeywordModel, Vocabulary, load_dictionary, term_frequencies
 
 ARTICLE_COLUMNS = [
@@ -281,7 +281,7 @@ def term_frequencies_of(
 
         load_dictionary()
         _counting_vocabulary[0] = vocab
-        from .lifeline import die_with_parent
+        from ..lifeline import die_with_parent
 
         context = multiprocessing.get_context("fork")
         lifeline = {"initializer": die_with_parent, "initargs": (os.getpid(),)}

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes
 
 FORMAT = 2  # 2: entries keep the body's length, not its sentences
 

@@ -22,8 +22,8 @@ import jieba
 import jieba.posseg
 import yaml
 
-from .errors import BookError
-from .slug import base_dictionary
+from ..errors import BookError
+from ..slug import base_dictionary
 
 jieba.setLogLevel(60)
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fsutil import atomic_write
-from .layout import Layout
+from ..fsutil import atomic_write
+from ..layout import Layout
 
 FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent

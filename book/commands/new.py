@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import notebook
-from .errors import BookError
-from .fsutil import atomic_write
+from .. import notebook
+from ..catalog.tagging import load_vocabulary
+from ..errors import BookError
+from ..fsutil import atomic_write
+from ..layout import Layout
+from ..model import Article, Block
+from ..readers.text import article_id_for_title
 from .importer import existing_ids, prepare
-from .layout import Layout
-from .model import Article, Block
-from .readers.text import article_id_for_title
-from .tagging import load_vocabulary
 
 PLACEHOLDER = "在此撰写导语。"
 

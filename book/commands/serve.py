@@ -28,8 +28,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .fsutil import atomic_write
-from .layout import Layout
+from ..fsutil import atomic_write
+from ..layout import Layout
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -120,10 +120,10 @@ def _restart() -> None:
 def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int | None = None) -> int:
     import watchfiles
 
-    from .cache import ScanCache
-    from .engine.build import make_book_importable
-    from .engine.live import LiveBook, Pass
-    from .indexer import index, warm
+    from ..catalog.cache import ScanCache
+    from ..engine.build import make_book_importable
+    from ..engine.live import LiveBook, Pass
+    from .index import index, warm
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO
     # Kept in memory between runs of ``index``, and saved when the server stops.
