@@ -55,6 +55,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"import: note: {path} is the same article as {first}: imported once")
     for path, new_id, other in report.apart:
         print(f"import: note: {path} has the title of {other} but another text: imported as article {new_id}")
+    for path, other in report.twins:
+        print(f"import: note: {path} is the same article as {other} under another title: one notebook")
+    apart = {path for path, _, _ in report.apart}
+    for path, other in report.same_title:
+        if path not in apart:
+            print(f"import: note: {path} has the title of another article, {other}: give one a distinct title")
     for path in report.kept:
         print(
             f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
@@ -145,9 +151,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .commands.check import check
+    from .commands.check import check, fidelity_report
 
-    problems = check(_layout())
+    layout = _layout()
+    if args.fidelity:
+        report, unreadable = fidelity_report(layout)
+        print(report)
+        _print_problems(unreadable)
+    problems = check(layout)
     _print_problems(problems)
     print(f"check: {len(problems)} problem(s)" if problems else "check: ok")
     return 1 if problems else 0
@@ -199,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")
+    p.add_argument(
+        "--fidelity",
+        action="store_true",
+        help="first print the fidelity report of the book's notebooks (titles, outlines, lines kept, warnings)",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("new", help="scaffold a notebook for an article written directly in the book")

@@ -1,21 +1,33 @@
-"""The fidelity report (``python -m book import --report``): how faithfully each capture was read.
+"""The fidelity report: how faithfully each capture was read.
 
-For each article: its title and where it came from, its heading outline with
-levels, the lines kept out of the lines read, and warnings a contributor can
-act on (a title over 40 characters, no heading, headings out of sequence, a
-title another article of the batch has too, a line that looked like a heading
-but was kept as text, a title the capture did not have).  A summary line of
-counts ends it.
+``python -m book import --report`` prints it for the captures it imports,
+``python -m book check --fidelity`` for the notebooks in the book.  For each
+article: its title and where it came from, its heading outline with levels,
+the lines kept out of the lines read, and warnings a contributor can act on
+(a title over 40 characters, no heading, headings out of sequence, a title
+another article has too, a line that looked like a heading but was kept as
+text, a title the capture did not have).  A summary line of counts ends it.
+
+For a notebook already in the book, the outline is the notebook's own (so an
+edit that fixes a heading shows), and what only the reading knew (lines read
+and kept, where the title came from, lines kept as text) is the ``capture:``
+record the importer left in its front matter (``readers.notes.capture_record``);
+a derived title is flagged by ``title_missing: true`` until a contributor
+writes the real title and removes the flag.  A notebook imported before such
+records were kept, or written by hand, says so in place of the line counts.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .model import Article
+from .escape import unescape
+from .model import Article, Block
+from .notebook import Page
 from .readers.headings import number_of, scheme_of
 from .readers.notes import ReadNotes
 
@@ -29,9 +41,10 @@ class Entry:
     title: str
     title_from: str
     outline: list[tuple[int, str]]  # (level, heading text)
-    lines_read: int
-    lines_kept: int
+    lines_read: int | None  # None: not known (a notebook without a capture record)
+    lines_kept: int | None
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    source: str = ""  # the capture's file name, for a notebook's entry
 
 
 def describe(path: str, article: Article, notes: ReadNotes) -> Entry:
@@ -46,17 +59,63 @@ def describe(path: str, article: Article, notes: ReadNotes) -> Entry:
         lines_read=notes.lines_read,
         lines_kept=notes.lines_read - len(notes.lines_dropped),
     )
+    _warn(entry, article, notes.title_missing, notes.near_misses)
+    return entry
+
+
+def _warn(entry: Entry, article: Article, title_missing: bool, near_misses: Sequence[tuple[int, str, str]]) -> None:
     warn = entry.warnings.append
-    if notes.title_missing:
+    if title_missing:
         warn(("missing title", f"the capture has no title: {article.title!r} was derived (write the real one)"))
     if len(article.title) > LONG_TITLE:
         warn(("long title", f"the title has {len(article.title)} characters (over {LONG_TITLE}): is it a paragraph?"))
-    if not outline:
+    if not entry.outline:
         warn(("no heading", "no heading was found"))
     for line, text in out_of_sequence(article):
         warn(("out of sequence", f"line {line}: {text!r} is out of sequence with the heading before it"))
-    for line, text, why in notes.near_misses:
+    for line, text, why in near_misses:
         warn(("kept as text", f"line {line}: {text!r} looked like a heading but was kept as text ({why})"))
+
+
+_CELL = re.compile(r'^\+\+\+ \{"part": "(?P<part>[a-z]+)"\}$')
+_HEADING = re.compile(r"^(?P<hashes>#{2,6}) (?P<text>.*)$")
+
+
+def describe_page(path: str, page: Page) -> Entry:
+    """One notebook's entry: its outline as the notebook has it now, the rest from its capture record.
+
+    Line numbers of headings are the notebook's; those of lines kept as text are the capture's.
+    """
+    meta = page.article
+    record: dict[str, Any] = meta.get("capture") if isinstance(meta.get("capture"), dict) else {}
+    blocks = []
+    part = ""
+    for number, line in enumerate(page.body.split("\n"), start=page.body_line):
+        if m := _CELL.match(line):
+            part = m.group("part")
+        elif part == "body" and (m := _HEADING.match(line)):
+            blocks.append(Block("heading", unescape(m.group("text")), level=len(m.group("hashes")) - 1, line=number))
+    title = str(meta.get("title", ""))
+    article = Article(id=str(meta.get("id", "")), title=title, blocks=tuple(blocks))
+    outline = [(b.level, b.text) for b in blocks]
+    read, kept = record.get("lines_read"), record.get("lines_kept")
+    entry = Entry(
+        path=path,
+        article_id=article.id,
+        title=title,
+        title_from=str(record.get("title_from") or "unknown (no capture record)"),
+        outline=outline,
+        lines_read=read if isinstance(read, int) else None,
+        lines_kept=kept if isinstance(kept, int) else None,
+        source=str(record.get("file", "")),
+    )
+    headings = {text for _, text in outline}
+    near_misses = [
+        (int(m.get("line", 0)), str(m.get("text", "")), str(m.get("why", "")))
+        for m in record.get("kept_as_text") or ()
+        if isinstance(m, dict) and str(m.get("text", "")) not in headings  # made a heading since: fixed
+    ]
+    _warn(entry, article, bool(meta.get("title_missing")), near_misses)
     return entry
 
 
@@ -106,14 +165,23 @@ def _follows(scheme: str | None, before: str, text: str) -> bool:
     return previous is None or value is None or value == previous + 1
 
 
-def mark_duplicate_titles(entries: Sequence[Entry]) -> None:
-    """Warn on each article of the batch whose title another article (another id) has too."""
+def mark_duplicate_titles(
+    entries: Sequence[Entry], elsewhere: Mapping[str, Sequence[tuple[str, str]]] | None = None
+) -> None:
+    """Warn on each article whose title another article (another id) has too.
+
+    ``entries`` are one report's articles; ``elsewhere`` maps a title to the (id, notebook) of
+    articles outside the report (the book's notebooks, for an import's report).
+    """
     ids: dict[str, set[str]] = {}
     for e in entries:
         ids.setdefault(e.title, set()).add(e.article_id)
     for e in entries:
+        others = sorted({where for i, where in (elsewhere or {}).get(e.title, ()) if i != e.article_id})
         if len(ids[e.title]) > 1:
-            e.warnings.append(("duplicate title", f"{len(ids[e.title])} articles of this import have this title"))
+            e.warnings.append(("duplicate title", f"{len(ids[e.title])} articles of this report have this title"))
+        elif others:
+            e.warnings.append(("duplicate title", f"the title is also the title of {', '.join(others)}"))
 
 
 def format_report(entries: Sequence[Entry]) -> str:
@@ -121,20 +189,26 @@ def format_report(entries: Sequence[Entry]) -> str:
     out: list[str] = []
     kinds: Counter[str] = Counter()
     for e in entries:
-        out.append(f"{e.path}: {e.title}  [id {e.article_id}; title from {e.title_from}]")
-        out.append(f"  lines: {e.lines_kept} kept of {e.lines_read} read")
+        source = f"; read from {e.source}" if e.source else ""
+        out.append(f"{e.path}: {e.title}  [id {e.article_id}; title from {e.title_from}{source}]")
+        if e.lines_read is None:
+            out.append("  lines: not recorded (no capture record: re-import its capture to record them)")
+        else:
+            out.append(f"  lines: {e.lines_kept} kept of {e.lines_read} read")
         for level, text in e.outline:
             out.append(f"  {'  ' * (level - 1)}H{level} {text}")
         for kind, message in e.warnings:
             out.append(f"  warning: {message}")
             kinds[kind] += 1
-    read = sum(e.lines_read for e in entries)
-    kept = sum(e.lines_kept for e in entries)
+    read = sum(e.lines_read or 0 for e in entries)
+    kept = sum(e.lines_kept or 0 for e in entries)
     headings = sum(len(e.outline) for e in entries)
     warned = sum(1 for e in entries if e.warnings)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
+    unknown = sum(1 for e in entries if e.lines_read is None)
+    unrecorded = f" ({unknown} articles without a capture record)" if unknown else ""
     out.append(
-        f"fidelity: {len(entries)} articles, {headings} headings, {kept} of {read} lines kept; "
+        f"fidelity: {len(entries)} articles, {headings} headings, {kept} of {read} lines kept{unrecorded}; "
         f"{warned} articles with warnings ({counts})"
     )
     return "\n".join(out)

@@ -62,6 +62,16 @@ def article_text(notebook: str) -> list[str]:
     return out
 
 
+def source_url(notebook: str) -> str:
+    """The source URL a notebook's front matter records ('' when the capture had none)."""
+    return str(_meta(notebook).get("source_url") or "")
+
+
+def title(notebook: str) -> str:
+    """The title a notebook's front matter records."""
+    return str(_meta(notebook).get("title") or "")
+
+
 def _meta(notebook: str) -> dict[str, object]:
     try:
         article = split_front_matter(notebook, Path("")).meta.get("article")

@@ -12,12 +12,23 @@ characters from title to summary, without markup, whitespace and line
 breaks, compared as overlapping 6-character pieces.  A re-capture with a
 paragraph fixed, or the same page saved as .txt and as .html, shares nearly
 all of them; two articles that only share a title share few.
+
+The same page saved as .txt and as .html may also be named differently by
+each (the capture's title line; the page's ``<title>`` with the site's name
+after it, or a title derived from its first words when the capture has
+none), so its two title ids differ.  :class:`Bodies` finds such a twin by the
+text without its title (:func:`same_body`, stricter than :func:`same_article`
+since no title ties them), and the capture updates the twin's notebook under
+the better of the two titles (:func:`title_rank`) instead of becoming a
+second notebook.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from collections.abc import Callable, Iterable
 
 from .escape import unescape
 from .model import Article
@@ -64,3 +75,81 @@ def same_article(notebook_a: str, notebook_b: str) -> bool:
 
 def _pieces(text: str) -> set[str]:
     return {text[i : i + _SHINGLE] for i in range(max(1, len(text) - _SHINGLE + 1))}
+
+
+# How much a title's origin can be trusted, best first: when one article arrives twice under
+# two titles (a capture's title line, its page's <title>), the better one names it.
+_TITLE_ORIGINS = ("title line", "<h1>", "<title>", "the question the intro ends with")
+
+
+def title_rank(title_from: str) -> int:
+    """Lower is better; a derived title (or an unknown origin) ranks last."""
+    return _TITLE_ORIGINS.index(title_from) if title_from in _TITLE_ORIGINS else len(_TITLE_ORIGINS)
+
+
+def body_text(notebook_text: str) -> str:
+    """:func:`article_text` without the title: what two captures of one page share even when
+    they name it differently (a title line, and a ``<title>`` with the site's name)."""
+    body = _FRONT.sub("", notebook_text, count=1)
+    lines = body.split("\n")
+    title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    if title_at is not None:
+        del lines[title_at]
+    return article_text("\n".join(lines))
+
+
+def same_body(body_a: str, body_b: str) -> bool:
+    """Whether two bodies (:func:`body_text`) are one article's.
+
+    Stricter than :func:`same_article`: with no title in common, each text must hold most of
+    the other's pieces, so an excerpt or a digest of an article is not taken for it.
+    """
+    a, b = _pieces(body_a), _pieces(body_b)
+    if not a or not b:
+        return False
+    return len(a & b) >= SAME_ARTICLE * max(len(a), len(b))
+
+
+_SKETCH = 8  # pieces per sketch: two texts sharing most pieces share one of them
+
+
+def _sketch(body: str) -> set[int]:
+    # The smallest hashes of a text's pieces are a sample that similar texts share
+    # (bottom-k MinHash), so a twin is found without comparing every pair of articles.
+    return set(sorted({zlib.crc32(p.encode("utf-8")) for p in _pieces(body)})[:_SKETCH])
+
+
+class Bodies:
+    """Articles without a source URL, by their text: a capture's twin under another title.
+
+    ``load`` gives (id, notebook text) of the book's URL-less notebooks; it is called the first
+    time a twin is looked for, so an import of captures that all have URLs reads nothing more.
+    """
+
+    def __init__(self, load: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        self._load: Callable[[], Iterable[tuple[str, str]]] | None = load
+        self._bodies: dict[str, str] = {}
+        self._by_piece: dict[int, set[str]] = {}
+
+    def add(self, article_id: str, notebook_text: str) -> None:
+        body = body_text(notebook_text)
+        if old := self._bodies.get(article_id):
+            for h in _sketch(old):
+                self._by_piece.get(h, set()).discard(article_id)
+        self._bodies[article_id] = body
+        for h in _sketch(body):
+            self._by_piece.setdefault(h, set()).add(article_id)
+
+    def twin(self, notebook_text: str, other_than: str) -> str | None:
+        """The id of an article (not ``other_than``) whose body is this notebook's, if any."""
+        if self._load is not None:
+            load, self._load = self._load, None
+            for article_id, text in load():
+                if article_id not in self._bodies:
+                    self.add(article_id, text)
+        body = body_text(notebook_text)
+        candidates = set().union(*(self._by_piece.get(h, set()) for h in _sketch(body)))
+        for article_id in sorted(candidates - {other_than}):
+            if same_body(body, self._bodies[article_id]):
+                return article_id
+        return None

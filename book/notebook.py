@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,12 @@ _CHECKSUM_LINE = re.compile(r"^  checksum: sha256:[0-9a-f]{64}\n", re.MULTILINE)
 _PENDING = "sha256:" + "0" * 64
 
 
-def metadata(article: Article) -> dict[str, Any]:
+def metadata(article: Article, capture: Mapping[str, Any] | None = None, title_missing: bool = False) -> dict[str, Any]:
     """The ``article:`` front matter: everything the catalog needs without reading the body.
 
+    ``capture`` (``readers.notes.capture_record``) says what the notebook was read from and how
+    faithfully, for ``check --fidelity``; ``title_missing`` flags a title the importer derived
+    because the capture had none, so that it stays flagged until someone writes the real one.
     Unknown values are left out rather than written as null: jupytext drops
     null keys when it merges metadata, which would fail the write.
     """
@@ -61,16 +64,20 @@ def metadata(article: Article) -> dict[str, Any]:
         "views": article.views,
         "tags": list(article.tags),
         "related": [{"title": r.title, "excerpt": r.excerpt} for r in article.related],
+        "title_missing": True if title_missing else None,
+        "capture": dict(capture) if capture else None,
         "checksum": _PENDING,
     }
     return {key: value for key, value in meta.items() if value is not None}
 
 
-def to_notebook(article: Article) -> nbformat.NotebookNode:
+def to_notebook(
+    article: Article, capture: Mapping[str, Any] | None = None, title_missing: bool = False
+) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["jupytext"] = {"notebook_metadata_filter": "article", "formats": FORMAT}
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["article"] = metadata(article)
+    nb.metadata["article"] = metadata(article, capture, title_missing)
     # Cells are built as plain nodes: nbformat's per-cell schema validation
     # costs more than everything else here, and these cells are valid by construction.
     nb.cells = [
@@ -126,10 +133,16 @@ def libyaml_emits_alike(value: Any) -> bool:
     return bool(yaml.__with_libyaml__) and not any(_LIBYAML_SAFE.search(s) for s in _strings(value))
 
 
-def writes(article: Article, fast_yaml: bool = True) -> str:
-    fast_yaml = fast_yaml and libyaml_emits_alike(metadata(article))
+def writes(
+    article: Article,
+    fast_yaml: bool = True,
+    capture: Mapping[str, Any] | None = None,
+    title_missing: bool = False,
+) -> str:
+    """The notebook of ``article``; with ``capture``/``title_missing`` as :func:`metadata` says."""
+    fast_yaml = fast_yaml and libyaml_emits_alike(metadata(article, capture, title_missing))
     with _libyaml_emitter() if fast_yaml else contextlib.nullcontext():
-        text = jupytext.writes(to_notebook(article), fmt=FORMAT)
+        text = jupytext.writes(to_notebook(article, capture, title_missing), fmt=FORMAT)
     if text.count(_PENDING) != 1:  # pragma: no cover - guards the format, not the input
         raise AssertionError("checksum placeholder not found exactly once")
     return text.replace(_PENDING, "sha256:" + _digest(text))
@@ -271,3 +284,31 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def read_page(path: Path) -> Page:
     return split_front_matter(path.read_text(encoding="utf-8"), path)
+
+
+# Front matter about how a notebook was made, not about the article it holds.
+_RECORD_KEYS = ("capture", "title_missing", "checksum")
+
+
+def same_content(text_a: str, text_b: str) -> bool:
+    """Whether two notebooks hold the same article alike, whatever captures they were read from.
+
+    The same page as .txt and as .html renders to the same notebook but for the ``capture``
+    record (file, digest, lines) and the checksum over it.
+    """
+    try:
+        a, b = split_front_matter(text_a, Path("")), split_front_matter(text_b, Path(""))
+    except (ValueError, yaml.YAMLError):
+        return False
+
+    def article(page: Page) -> dict[str, Any]:
+        return {k: v for k, v in page.article.items() if k not in _RECORD_KEYS}
+
+    rest_a = {k: v for k, v in a.meta.items() if k != "article"}
+    rest_b = {k: v for k, v in b.meta.items() if k != "article"}
+    return a.body == b.body and rest_a == rest_b and article(a) == article(b)
+
+
+def has_capture_record(text: str) -> bool:
+    """Whether a notebook records the capture it was read from (notebooks imported before did not)."""
+    return "\n  capture:\n" in text.split("\n---\n", 1)[0]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from .. import catalog, fsutil
+from .. import catalog, fidelity, fsutil
 from ..errors import BookError
 from ..layout import Layout
+from ..notebook import read_page
 from ..slug import title_key
 
 
@@ -24,7 +25,46 @@ def check(layout: Layout) -> list[BookError]:
     problems += _relations_table(layout)
     problems += _temporaries(layout)
     problems += _execution(layout)
+    problems += _missing_titles(layout)
     return problems
+
+
+_TITLE_MISSING = re.compile(r"^  title_missing: true$", re.MULTILINE)
+
+
+def _missing_titles(layout: Layout) -> list[BookError]:
+    """Notebooks whose title the importer derived, the capture having none (``title_missing``)."""
+    problems = []
+    for path in layout.article_notebooks():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        front = text.split("\n---\n", 1)[0]
+        if m := _TITLE_MISSING.search(front):
+            title = next((line[len("  title: ") :] for line in front.split("\n") if line.startswith("  title: ")), "")
+            problems.append(
+                BookError(
+                    layout.rel(path),
+                    front[: m.start()].count("\n") + 1,
+                    f"the title {title} was derived from the first words: the capture had no title",
+                    "write the article's real title in 'title:' and the '# ' line, then remove 'title_missing: true'",
+                )
+            )
+    return problems
+
+
+def fidelity_report(layout: Layout) -> tuple[str, list[BookError]]:
+    """``check --fidelity``: the fidelity report of every article notebook, and those it could not read."""
+    entries: list[fidelity.Entry] = []
+    problems: list[BookError] = []
+    for path in layout.article_notebooks():
+        rel = layout.rel(path)
+        try:
+            entries.append(fidelity.describe_page(rel, read_page(path)))
+        except (ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problems.append(
+                BookError(rel, 1, f"cannot read it for the fidelity report: {exc}", "run `python -m book check`")
+            )
+    fidelity.mark_duplicate_titles(entries)
+    return fidelity.format_report(entries), problems
 
 
 # A code cell in any fence myst-nb reads as one: ```{code-cell}, ~~~{code-cell}, :::{code-cell}.

@@ -234,7 +234,8 @@ def reads(html: str, source: str = "<html>", notes: ReadNotes | None = None) -> 
 
 _TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _H1_TAG = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_TITLE_SITE = re.compile(r"\s*(?:[-_|–—]|\s-\s)\s*[^-_|–—]{1,30}$")
+# The site's name after a title: "标题_某某律所", "标题 - 某某网", "标题——某某网", "标题|某某网".
+_TITLE_SITE = re.compile(r"\s*[-_|–—~]+\s*[^-_|–—~]{1,30}$")
 
 
 def _title_hint(html: str) -> tuple[str, str]:
