@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -143,3 +145,25 @@ def test_temporaries_name_their_writer(tmp_path: Path, monkeypatch: pytest.Monke
     with fsutil.AtomicBatch() as batch:
         batch.write(tmp_path / "b.md", "y")
     assert [name.split(".")[3] for name in seen] == [str(os.getpid())] * 2
+
+
+def test_serve_after_a_killed_build_reads_every_page_again(sample_book: Path, tmp_path: Path) -> None:
+    from .test_serve import Server
+
+    def pages_read_at_start(root: Path) -> int:
+        server = Server(root)
+        try:
+            line = next(line for line in server.seen if "site built" in line)
+        finally:
+            assert server.stop() == 0
+        return int(re.search(r"\((\d+) pages read\)", line).group(1))
+
+    root = tmp_path / "book"
+    shutil.copytree(sample_book, root)
+    marker = Layout(root).html.parent / ".build-unfinished"
+    pages_read_at_start(root)  # a book in a new folder is read again once (Sphinx: "new config")
+    assert pages_read_at_start(root) == 0
+    marker.write_text("pid 1\n", encoding="utf-8")  # what a killed build or server leaves
+    assert pages_read_at_start(root) == len(list((root / "notebooks").rglob("*.md")))
+    assert not marker.exists()
+    assert broken_links(Layout(root).html) == []

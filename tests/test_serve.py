@@ -158,7 +158,9 @@ def test_the_data_page_follows_in_a_second_pass(served: Server) -> None:
     assert data_page.stat().st_mtime_ns > before
 
 
-def test_an_imported_article_gets_a_page_and_its_topic_counts_it(served: Server, tmp_path: Path) -> None:
+def test_an_imported_article_gets_a_page_its_topic_lists_it_and_its_neighbour_leads_to_it(
+    served: Server, tmp_path: Path
+) -> None:
     capture = tmp_path / "capture.txt"
     text = (
         SEED.read_text(encoding="utf-8").replace("67202", "67999").replace("国美金融催收部在哪", "国美金融催收部新址")
@@ -169,10 +171,14 @@ def test_an_imported_article_gets_a_page_and_its_topic_counts_it(served: Server,
     served.wait_for(r"67999\.md: site updated in")
     page = (served.root / "_build/html/notebooks/jinrong-zhaiwu/67999.html").read_text(encoding="utf-8")
     assert "国美金融催收部新址" in page
-    # The new page's sidebar counts the topic's articles: two now.  (Pages not rebuilt keep the
-    # sidebar they were written with, as in any incremental Sphinx build.)
-    counts = re.findall(r'国美金融</a> <span class="count">(\d+)</span>', page)
-    assert counts == ["2"]
+    # Its topic's page lists it, and the page before it in the book, which was not edited,
+    # now leads to it (written again, as a fresh build would write it).
+    topic = (served.root / "_build/html/notebooks/_index/topics/jinrong-zhaiwu/guomei-jinrong.html").read_text(
+        encoding="utf-8"
+    )
+    assert "国美金融催收部新址" in topic
+    before = (served.root / "_build/html/notebooks/jinrong-zhaiwu/67202.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="right-next"\s+href="67999.html"', before)
     assert "notebooks/jinrong-zhaiwu/67999.html" in _search(served.root, "国美金融催收部新址")
     # objects.inv, left by the first pass, lists the new page once the data pass is done.
     served.wait_for(r"data page updated in")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -34,11 +35,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import clean_astext as sphinx_clean_astext
 
 from ..catalog.index_state import file_stamp
+from ..fsutil import atomic_write
 from ..layout import Layout
 from ..search import shards
 from ..site.extension import DATA_DOCS
 from . import env_save, patches
-from .build import default_jobs, sphinx_overrides
+from .build import default_jobs, last_build_unfinished, sphinx_overrides, unfinished_marker
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ class LiveBook:
         )
         patches.replace(StandardDomain, "get_objects", _std_get_objects, package="sphinx", name="title texts kept")
         self._stack.callback(self._restore)
+        # After a build that was killed or failed (``book.engine.build``), start from a fresh
+        # environment: Sphinx's bookkeeping would call its half-written pages done.
+        fresh = last_build_unfinished(layout)
         try:
             self.app = Sphinx(
                 srcdir=str(layout.root),
@@ -148,7 +153,7 @@ class LiveBook:
                 confoverrides=config,
                 status=io.StringIO(),  # our own one-line summaries instead
                 warning=sys.stderr,
-                freshenv=False,
+                freshenv=fresh,
                 parallel=jobs or default_jobs(),
             )
         except BaseException:
@@ -199,8 +204,13 @@ class LiveBook:
             # for the data pass or the idle time after: 0.3 s of each edit at 10,000 articles.
             builder.dump_inventory = self._defer_inventory
         app.statuscode = 0
+        marker = unfinished_marker(self.layout)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(marker, f"pid {os.getpid()}\n")
         try:
             build_again(app)
+            if app.statuscode == 0:
+                marker.unlink()
         finally:
             _deferred.clear()
             app.disconnect(listener)

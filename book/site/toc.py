@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import posixpath
 
 import yaml
 
@@ -17,15 +17,16 @@ def _strip(path: str) -> str:
 
 
 def toc(topics: list[Topic]) -> dict:
-    sizes: Counter[tuple[str, ...]] = Counter()
-    for t in topics:
-        sizes[t.category] += len(t.articles)
-    categories = sorted(sizes, key=lambda c: (-sizes[c], c))
+    """Categories and their topics in the order of their folders (the pinyin slugs: an
+    alphabetical order a reader knows), 其他 last.  Not by size: an import that made one
+    category or topic outgrow another would move it, and with it the previous and next links
+    and the sidebar of every page around it, all of which a build must then write again."""
+    folder = {t.category: posixpath.dirname(t.path) for t in topics}
     parts = []
-    for category in categories:
+    for category in sorted(folder, key=lambda c: (folder[c], c)):
         chapters = sorted(
             (t for t in topics if t.category == category),
-            key=lambda t: (t.name == OTHER_LAST, -len(t.articles), t.name),
+            key=lambda t: (t.name == OTHER_LAST, t.path),
         )
         parts.append(
             {
