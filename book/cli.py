@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -103,45 +102,9 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .commands.serve import running_server
-    from .engine import warm_kernel
-    from .engine.build import build, last_build_unfinished, make_book_importable
+    from .commands.build import build_book
 
-    if (pid := running_server(_layout())) is not None:
-        print(
-            f"build: `python -m book serve` (pid {pid}) is watching this book and rebuilds it on every save; "
-            "stop it (Ctrl+C) before building",
-            file=sys.stderr,
-        )
-        return 1
-    layout = _layout()
-    if last_build_unfinished(layout) and not args.all:
-        print("build: the last build did not finish (killed or failed): building every page again")
-        args.all = True
-    # The data notebook's kernel starts and imports while `index` works on one core;
-    # again after it, if `index` changed the tables the notebook reads.
-    make_book_importable(layout)
-    warm_kernel.start(layout, layout.data_tables, every_page=args.all)
-    try:
-        status, report = _index(args)
-        if report.duplicates:
-            # The data page would publish a traceback, and links would go to either notebook.
-            print(
-                f"build: refused: {len(report.duplicates)} notebook(s) share an article id with another "
-                "(listed above); give each article its own id or remove the copy, then build again",
-                file=sys.stderr,
-            )
-            return 1
-        if status and args.strict:
-            return status
-        warm_kernel.start(layout, layout.data_tables, every_page=args.all)
-        strict = args.strict or bool(os.environ.get("CI"))
-        code = build(layout, strict=strict, all_files=args.all, jobs=args.jobs)
-    finally:
-        warm_kernel.close_all()
-    if code == 0:
-        print(f"build: site written to {layout.html / 'index.html'}")
-    return code or status
+    return build_book(_layout(), lambda: _index(args), strict=args.strict, all_files=args.all, jobs=args.jobs)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

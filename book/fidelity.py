@@ -27,7 +27,7 @@ from typing import Any
 
 from .escape import unescape
 from .model import Article, Block
-from .notebook import Page
+from .notebook import Page, syntax
 from .readers.headings import number_of, scheme_of
 from .readers.notes import ReadNotes
 
@@ -77,10 +77,6 @@ def _warn(entry: Entry, article: Article, title_missing: bool, near_misses: Sequ
         warn(("kept as text", f"line {line}: {text!r} looked like a heading but was kept as text ({why})"))
 
 
-_CELL = re.compile(r'^\+\+\+ \{"part": "(?P<part>[a-z]+)"\}$')
-_HEADING = re.compile(r"^(?P<hashes>#{2,6}) (?P<text>.*)$")
-
-
 def describe_page(path: str, page: Page) -> Entry:
     """One notebook's entry: its outline as the notebook has it now, the rest from its capture record.
 
@@ -88,13 +84,13 @@ def describe_page(path: str, page: Page) -> Entry:
     """
     meta = page.article
     record: dict[str, Any] = meta.get("capture") if isinstance(meta.get("capture"), dict) else {}
-    blocks = []
-    part = ""
-    for number, line in enumerate(page.body.split("\n"), start=page.body_line):
-        if m := _CELL.match(line):
-            part = m.group("part")
-        elif part == "body" and (m := _HEADING.match(line)):
-            blocks.append(Block("heading", unescape(m.group("text")), level=len(m.group("hashes")) - 1, line=number))
+    blocks = [
+        Block("heading", unescape(m.group(2)), level=len(m.group(1)) - 1, line=number)
+        for cell in syntax.cells(page.body, page.body_line)
+        if cell.part == "body"
+        for number, line in enumerate(cell.lines, start=cell.first_line)
+        if (m := syntax.HEADING.match(line)) and len(m.group(1)) > 1  # '#' is the title's
+    ]
     title = str(meta.get("title", ""))
     article = Article(id=str(meta.get("id", "")), title=title, blocks=tuple(blocks))
     outline = [(b.level, b.text) for b in blocks]

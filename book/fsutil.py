@@ -23,6 +23,16 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+def file_stamp(path: Path) -> list[int] | None:
+    """(mtime in ns, size) of a file, as a list so that it round-trips through JSON; ``None``
+    when there is no such file."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
 def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 

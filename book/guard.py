@@ -8,18 +8,14 @@ is refused unless ``--force`` says it is meant.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import yaml
-
 from .errors import BookError
-from .notebook import split_front_matter
+from .notebook import article_meta, syntax
 
 # A notebook may lose up to this share of its lines in an update (a related
 # list trimmed, a section merged); more looks like a broken capture.
 MAX_LOSS = 1 / 5
-_CELL_BREAK = re.compile(r'^\+\+\+ \{"part": "(?P<part>[a-z]+)"\}$', re.MULTILINE)
 _TEXT_PARTS = frozenset({"intro", "body", "summary"})
 
 
@@ -53,13 +49,9 @@ def refusal(capture: Path, target: str, current: str, new: str) -> BookError | N
 
 def article_text(notebook: str) -> list[str]:
     """The lines of a notebook's intro, body and summary cells, without blank lines."""
-    out: list[str] = []
-    parts = _CELL_BREAK.split(notebook)
-    # split() alternates text and the part names of the breaks before each text.
-    for part, cell in zip(parts[1::2], parts[2::2], strict=True):
-        if part in _TEXT_PARTS:
-            out += [line for line in cell.split("\n") if line.strip()]
-    return out
+    body, first = syntax.body_of(notebook)
+    text_cells = (cell for cell in syntax.cells(body, first) if cell.part in _TEXT_PARTS)
+    return [line for cell in text_cells for line in cell.lines if line.strip()]
 
 
 def source_url(notebook: str) -> str:
@@ -73,8 +65,4 @@ def title(notebook: str) -> str:
 
 
 def _meta(notebook: str) -> dict[str, object]:
-    try:
-        article = split_front_matter(notebook, Path("")).meta.get("article")
-    except (ValueError, yaml.YAMLError):
-        return {}
-    return article if isinstance(article, dict) else {}
+    return article_meta(notebook)

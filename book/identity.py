@@ -32,13 +32,13 @@ from collections.abc import Callable, Iterable
 
 from .escape import unescape
 from .model import Article
+from .notebook import syntax
 
 SAME_ARTICLE = 0.6  # share of the shorter text's pieces the other must hold
 _SHINGLE = 6
 _TITLE_ID = re.compile(r"^t[0-9a-f]{12}$")
-_FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_SKIP = re.compile(r"^(?:```|\+\+\+|\(.*\)=$)")
-_TAIL = re.compile(r'^\+\+\+ \{"part": "(?:source|related)"\}')
+# The copyright, link and related list are the site's, shared by its articles.
+_SITE_PARTS = frozenset({"source", "related"})
 _MARKUP = re.compile(r"(?<!\\)[*#]|\s")
 
 
@@ -55,13 +55,12 @@ def content_id(article: Article) -> str:
 
 def article_text(notebook_text: str) -> str:
     """The article's text in a notebook written by ``notebook.writes``: title to summary, no markup."""
-    body = _FRONT.sub("", notebook_text, count=1)
+    body, _ = syntax.body_of(notebook_text)
     kept = []
-    for line in body.split("\n"):
-        if _TAIL.match(line):
-            break  # the copyright, link and related list are the site's, shared by its articles
-        if line and not _SKIP.match(line):
-            kept.append(unescape(_MARKUP.sub("", line)))
+    for cell in syntax.cells(body):
+        if cell.part in _SITE_PARTS:
+            break
+        kept += [unescape(_MARKUP.sub("", line)) for line in cell.lines if line and not syntax.MARKUP_LINE.match(line)]
     return "".join(kept)
 
 
@@ -90,7 +89,7 @@ def title_rank(title_from: str) -> int:
 def body_text(notebook_text: str) -> str:
     """:func:`article_text` without the title: what two captures of one page share even when
     they name it differently (a title line, and a ``<title>`` with the site's name)."""
-    body = _FRONT.sub("", notebook_text, count=1)
+    body, _ = syntax.body_of(notebook_text)
     lines = body.split("\n")
     title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
     if title_at is not None:

@@ -1,4 +1,5 @@
-"""Forked workers end with the process that forked them.
+"""Forked workers: as many as the cores this process may use, and they end with the
+process that forked them.
 
 A worker blocked on a pipe to a parent that was killed (even with ``kill -9``,
 which runs no clean-up) would wait forever, holding hundreds of megabytes.
@@ -11,6 +12,11 @@ import os
 import signal
 
 _PR_SET_PDEATHSIG = 1
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (its CPU affinity, which a container may narrow)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def die_with_parent(parent: int) -> None:

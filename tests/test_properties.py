@@ -770,7 +770,7 @@ def test_a_remembered_link_is_the_link_made_afresh(target_dirs: list[str], here_
 @given(st.from_regex(r"\A\w+\Z"))
 def test_a_quoted_id_is_read_without_yaml_as_yaml_reads_it(word: str) -> None:
     """``existing_ids`` reads ``id: '…'`` lines of word characters without YAML: the same value."""
-    from book.commands.importer import _QUOTED_WORD
+    from book.notebook.page import QUOTED_WORD as _QUOTED_WORD
 
     line = f"'{word}'"
     match = _QUOTED_WORD.fullmatch(line)

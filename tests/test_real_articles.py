@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from book import fidelity, notebook, readers
 from book.model import Article, Block
+from book.notebook import writer
 from book.readers import headings
 from book.readers import html as html_reader
 from book.readers import text as text_reader
@@ -235,8 +236,8 @@ def test_qa_labels_are_headings_and_answers_items() -> None:
 
 
 def test_items_in_the_intro_are_plain_paragraphs() -> None:
-    assert notebook._paragraph(Block("item", "回答:正文。", part="intro")) == "回答:正文。"
-    assert notebook._paragraph(Block("item", "回答:正文。", part="body")) == "**回答**\\:正文。"
+    assert writer._paragraph(Block("item", "回答:正文。", part="intro")) == "回答:正文。"
+    assert writer._paragraph(Block("item", "回答:正文。", part="body")) == "**回答**\\:正文。"
 
 
 def test_glued_line_out_of_sequence_is_an_item() -> None:
@@ -309,7 +310,7 @@ def test_html_title_falls_back_to_title_tag_without_the_site_name() -> None:
     ["1. 收入证明:单位开具的证明。", "【问题】正文在这里。", "(1)银行贷款:利率较低。", "回答: 可以起诉,但要准备证据。"],
 )
 def test_item_renders_its_lead_in_bold_and_every_character(line: str) -> None:
-    doc = render(notebook._paragraph(Block("item", line, part="body")) + "\n")
+    doc = render(writer._paragraph(Block("item", line, part="body")) + "\n")
     (para,) = doc.findall(nodes.paragraph)
     assert para.astext() == normalise(line)
     (strong,) = doc.findall(nodes.strong)
@@ -324,7 +325,7 @@ _MARKUPISH = st.sampled_from(["*", "**", "_", "`", "#", "[a](b)", "<b>", "{x}", 
 @given(st.lists(_MARKUPISH, min_size=1, max_size=12).map("".join), st.lists(_MARKUPISH, max_size=20).map("".join))
 def test_any_item_renders_as_one_paragraph_of_its_own_text(lead: str, rest: str) -> None:
     line = (lead + ":" + rest).strip()
-    doc = render(notebook._paragraph(Block("item", line, part="body")) + "\n")
+    doc = render(writer._paragraph(Block("item", line, part="body")) + "\n")
     paragraphs = list(doc.findall(nodes.paragraph))
     assert len(paragraphs) == 1 and paragraphs[0].astext() == normalise(line)
 
@@ -714,7 +715,7 @@ def test_a_body_is_found_under_any_title_and_another_body_is_not(body, title_a, 
 def test_the_title_read_from_a_notebooks_top_is_its_title(title: str) -> None:
     """The import reads each notebook's title from its first lines (the duplicate-title warning),
     without YAML for a plain one: it must be what YAML reads."""
-    from book.commands.importer import _title_in
+    from book.notebook.page import title_in as _title_in
 
     if not title:
         return

@@ -13,7 +13,6 @@ was seen in captures; add one with an example when a new kind of hole turns up.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..notebook import strip_front_matter, syntax
 from .charts import is_stub
 
 COLUMNS = ["article_id", "title", "problem", "detail"]
@@ -82,28 +82,7 @@ HOLES: tuple[Hole, ...] = (
 )
 
 
-def strip_front_matter(text: str) -> tuple[str, int]:
-    """The text after a leading ``---`` … ``---`` block, and how many lines were dropped."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return text, 0
-    for i in range(1, len(lines)):
-        if lines[i].strip() == "---":
-            return "".join(lines[i + 1 :]), i + 1
-    return text, 0  # unterminated: treat it all as text rather than lose it
-
-
-# A cell break fills its line; the pattern starts with the literal so that ``re`` can skip to it
-# (a leading ``^`` under MULTILINE is tried at every character), and line starts are checked apart.
-_CELL_BREAK = re.compile(r"\+\+\+[^\S\n]*(\{.*\})?[^\S\n]*$", re.MULTILINE)
 _NOT_THIS_ARTICLE = {"related"}  # excerpts of other articles: reported on their own pages
-
-
-def _part(cell_break: re.Match[str]) -> str:
-    try:
-        return str(json.loads(cell_break.group(1) or "{}").get("part", ""))
-    except (ValueError, AttributeError):
-        return ""
 
 
 def own_text(body: str) -> str:
@@ -114,13 +93,13 @@ def own_text(body: str) -> str:
     """
     kept: list[str] = []
     part, start = "", 0
-    for cell_break in _CELL_BREAK.finditer(body):
+    for cell_break in syntax.CELL_BREAK_IN_TEXT.finditer(body):
         if cell_break.start() and body[cell_break.start() - 1] != "\n":
             continue
         text = body[start : cell_break.start()]
         kept.append("\n" * text.count("\n") if part in _NOT_THIS_ARTICLE else text)
         kept.append(cell_break.group(0))
-        part, start = _part(cell_break), cell_break.end()
+        part, start = syntax.part_of(cell_break.group(1), default=""), cell_break.end()
     text = body[start:]
     kept.append("\n" * text.count("\n") if part in _NOT_THIS_ARTICLE else text)
     return "".join(kept)

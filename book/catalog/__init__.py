@@ -27,7 +27,7 @@ from ..errors import BookError
 from ..escape import unescape
 from ..fsutil import AtomicBatch, write_bytes_if_changed, write_if_changed
 from ..layout import Layout, find_root
-from ..notebook import Page, split_front_matter
+from ..notebook import Page, split_front_matter, syntax
 from ..slug import title_key
 from .cache import ScanCache
 from .tagging import KeywordModel, Vocabulary, load_dictionary, term_frequencies
@@ -108,10 +108,6 @@ class Tables:
 
 # --- reading notebooks -------------------------------------------------------
 
-_CELL_BREAK = re.compile(r"^\+\+\+\s*(\{.*\})?\s*$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_MARKUP_LINE = re.compile(r"^(```|\(.*\)=$|\*\*.*\*\*$)")
-
 
 def entry_from_page(page: Page, rel: str) -> Entry:
     """Read an article notebook's metadata and text.  Raises ValueError on missing essentials."""
@@ -137,35 +133,23 @@ def entry_from_page(page: Page, rel: str) -> Entry:
         related=[r for r in meta.get("related") or [] if isinstance(r, dict) and (r.get("title") or r.get("id"))],
         source_url=str(meta.get("source_url") or ""),
     )
-    part = "head"
-    for line in page.body.split("\n"):
-        m = _CELL_BREAK.match(line)
-        if m:
-            part = _cell_part(m.group(1))
+    for cell in syntax.cells(page.body):
+        if cell.part in (syntax.HEAD, "source", "related"):
             continue
-        line = line.strip()
-        if not line or part in ("head", "source", "related") or _MARKUP_LINE.match(line):
-            continue
-        h = _HEADING.match(line)
-        if h:
-            entry.headings.append(unescape(h.group(2)))
-            entry.sections += 1
-        elif part == "intro":
-            entry.intro.append(unescape(line))
-        elif part == "summary":
-            entry.summary.append(unescape(line))
-        else:
-            entry.body_chars += len(unescape(line))
+        for line in cell.lines:
+            line = line.strip()
+            if not line or syntax.MARKUP_LINE.match(line) or syntax.BOLD_LINE.match(line):
+                continue
+            if h := syntax.HEADING.match(line):
+                entry.headings.append(unescape(h.group(2)))
+                entry.sections += 1
+            elif cell.part == "intro":
+                entry.intro.append(unescape(line))
+            elif cell.part == "summary":
+                entry.summary.append(unescape(line))
+            else:
+                entry.body_chars += len(unescape(line))
     return entry
-
-
-def _cell_part(raw: str | None) -> str:
-    if not raw:
-        return "body"
-    try:
-        return str(json.loads(raw).get("part", "body"))
-    except (ValueError, AttributeError):
-        return "body"
 
 
 def _int_or_none(value: Any) -> int | None:

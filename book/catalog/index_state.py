@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import atomic_write
+from ..fsutil import atomic_write, file_stamp
 from ..layout import Layout
 
 FORMAT = 2
@@ -36,14 +36,6 @@ class IndexState:
     # Everything the tags and relations tables and the generated pages were derived from
     # (``shape``): when only articles' text changed since, only the articles table is redone.
     shape: str = ""
-
-
-def file_stamp(path: Path) -> list[int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_mtime_ns, stat.st_size]
 
 
 def _code_and_vocabulary(layout: Layout) -> hashlib._Hash:

@@ -11,7 +11,7 @@ import yaml
 from .. import catalog, fidelity, fsutil
 from ..errors import BookError
 from ..layout import Layout
-from ..notebook import read_page
+from ..notebook import article_field, read_page, syntax
 from ..slug import title_key
 
 
@@ -29,21 +29,18 @@ def check(layout: Layout) -> list[BookError]:
     return problems
 
 
-_TITLE_MISSING = re.compile(r"^  title_missing: true$", re.MULTILINE)
-
-
 def _missing_titles(layout: Layout) -> list[BookError]:
     """Notebooks whose title the importer derived, the capture having none (``title_missing``)."""
     problems = []
     for path in layout.article_notebooks():
         text = path.read_text(encoding="utf-8", errors="replace")
-        front = text.split("\n---\n", 1)[0]
-        if m := _TITLE_MISSING.search(front):
-            title = next((line[len("  title: ") :] for line in front.split("\n") if line.startswith("  title: ")), "")
+        flag = article_field(text, "title_missing")
+        if flag is not None and flag[1] == "true":
+            title = (article_field(text, "title") or (0, ""))[1]
             problems.append(
                 BookError(
                     layout.rel(path),
-                    front[: m.start()].count("\n") + 1,
+                    flag[0],
                     f"the title {title} was derived from the first words: the capture had no title",
                     "write the article's real title in 'title:' and the '# ' line, then remove 'title_missing: true'",
                 )
@@ -67,8 +64,6 @@ def fidelity_report(layout: Layout) -> tuple[str, list[BookError]]:
     return fidelity.format_report(entries), problems
 
 
-# A code cell in any fence myst-nb reads as one: ```{code-cell}, ~~~{code-cell}, :::{code-cell}.
-_CODE_CELL = re.compile(r"^ {0,3}(?:`{3,}|~{3,}|:{3,})\s*\{code-cell\}")
 _EXECUTION_KEYS = ("mystnb", "execution", "execute")
 
 
@@ -78,9 +73,10 @@ def _execution(layout: Layout) -> list[BookError]:
     problems = []
     for path in layout.article_notebooks():
         rel = layout.rel(path)
-        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-        front_end = lines.index("---", 1) if lines[:1] == ["---"] and "---" in lines[1:] else 0
-        for number, line in enumerate(lines[1:front_end], start=2):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        body, first = syntax.body_of(text)
+        front = text.split("\n")[1 : first - 2] if first > 1 else []
+        for number, line in enumerate(front, start=2):
             key = line.split(":", 1)[0]
             if key in _EXECUTION_KEYS:
                 problems.append(
@@ -91,8 +87,8 @@ def _execution(layout: Layout) -> list[BookError]:
                         f"remove the {key} block; code belongs in the data notebook",
                     )
                 )
-        for number, line in enumerate(lines[front_end + 1 :], start=front_end + 2):
-            if _CODE_CELL.match(line):
+        for number, line in enumerate(body.split("\n"), start=first):
+            if syntax.ANY_CODE_CELL.match(line):
                 problems.append(
                     BookError(
                         rel,

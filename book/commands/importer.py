@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
-import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,9 +29,6 @@ from ..fsutil import AtomicBatch
 from ..layout import Layout, category_folders
 from ..model import Article
 from ..readers.notes import capture_record
-
-_ID_LINE = re.compile(r"^  id: (.+)$", re.MULTILINE)
-_QUOTED_WORD = re.compile(r"'(\w+)'")
 
 
 @dataclass
@@ -81,45 +77,13 @@ def existing_articles(layout: Layout) -> tuple[dict[str, Path], dict[str, list[t
     found: dict[str, Path] = {}
     titles: dict[str, list[tuple[str, Path]]] = {}
     for path in layout.article_notebooks():
-        with open(path, "rb") as file:  # the id is near the top: the rest of a long notebook is not read
-            head = file.read(4096).decode("utf-8", errors="replace")
-        m = _ID_LINE.search(head)
-        if not m:
+        value, title = notebook.read_head(path)
+        if value is None:
             continue
-        if quoted := _QUOTED_WORD.fullmatch(m.group(1)):
-            value = quoted.group(1)  # what YAML makes of '67202', without YAML
-        else:
-            try:
-                value = yaml.safe_load(m.group(1))
-            except yaml.YAMLError:
-                continue
-        found.setdefault(str(value), path)
-        if (title := _title_in(head)) is not None:
-            titles.setdefault(title, []).append((str(value), path))
+        found.setdefault(value, path)
+        if title is not None:
+            titles.setdefault(title, []).append((value, path))
     return found, titles
-
-
-_TITLE_KEY = re.compile(r"^  title: .*(?:\n    .*)*", re.MULTILINE)
-
-
-_PLAIN = re.compile(r"[^\s'\"!&*|>%@`#,\[\]{}?:-][^\n]*")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _title_in(head: str) -> str | None:
-    m = _TITLE_KEY.search(head)
-    if m is None:
-        return None
-    value_text = m.group(0).removeprefix("  title: ")
-    if _PLAIN.fullmatch(value_text) and ": " not in value_text and " #" not in value_text:
-        return value_text.rstrip()  # a plain one-line scalar, as most titles are: YAML would read it as is
-    # Quoted, or wrapped onto lines indented under it: YAML reads them back as one.
-    try:
-        value = yaml.load(m.group(0).replace("\n  ", "\n"), Loader=_YAML_LOADER)
-    except yaml.YAMLError:
-        return None
-    title = value.get("title") if isinstance(value, dict) else None
-    return str(title) if title is not None else None
 
 
 def prepare(article: Article, vocab: Vocabulary) -> Article:

@@ -87,7 +87,7 @@ def _read(
     """The vocabulary, the notebooks' catalog entries (and problems) and their keyword counts."""
     from .. import catalog
     from ..catalog.tagging import load_vocabulary
-    from ..engine.build import default_jobs
+    from ..lifeline import default_jobs
 
     vocab = load_vocabulary(layout.vocabulary)
     entries, problems = catalog.scan(layout, cache, notebooks)

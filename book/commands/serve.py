@@ -121,8 +121,8 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
     import watchfiles
 
     from ..catalog.cache import ScanCache
-    from ..engine.build import make_book_importable
-    from ..engine.live import LiveBook, Pass
+    from ..engine import LiveBook
+    from ..engine.live import Pass
     from .index import index, warm
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO
@@ -138,7 +138,6 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
 
     _stop_requested[0] = False
     _on_stop_signals()
-    make_book_importable(layout)
     if (other := running_server(layout)) is not None and other != os.getpid():
         print(f"serve: another server (pid {other}) is watching this book; stop it first", file=sys.stderr)
         return 1
@@ -155,7 +154,6 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
         first = build()
         print(f"serve: site built in {first.seconds:.1f} s ({len(first.read)} pages read)", flush=True)
         warm(layout, cache)
-        live.warm()
         live.idle()
         if _stop_requested[0]:
             raise KeyboardInterrupt

@@ -18,6 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import patches
 
+# Named events of a live session (:class:`LiveBook`), for extensions that keep state in
+# memory across its builds and must write it out when it ends.
+LIVE_BEGIN = "book-live-begin"
+LIVE_END = "book-live-end"
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -35,10 +40,19 @@ def _start(app: Sphinx, config: Config) -> None:
     warm_kernel.install()
 
 
+def add_live_events(app: Sphinx) -> None:
+    """Declare the live-session events; an extension that listens to them calls this in its
+    ``setup`` too, so it loads with or without the engine and in either order."""
+    for name in (LIVE_BEGIN, LIVE_END):
+        if name not in app.events.events:
+            app.add_event(name)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     from . import env_save, parallel_read, parallel_write
 
     app.add_config_value("book_speedups", True, "env", types=[bool])
+    add_live_events(app)
     app.connect("config-inited", _start, priority=1)
     parallel_read.setup(app)
     parallel_write.setup(app)
@@ -47,7 +61,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
 
 def build(*args: Any, **kwargs: Any) -> int:
-    """``book.engine.build.build``: index done, build the site (see there)."""
-    from .build import build as build_site
+    """Build the site (``book.engine.runs.build``, see there)."""
+    from .runs import build as build_site
 
     return build_site(*args, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    # Sphinx is imported only by the commands that build.
+    if name == "LiveBook":
+        from .live import LiveBook
+
+        return LiveBook
+    raise AttributeError(name)

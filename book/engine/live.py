@@ -34,13 +34,11 @@ from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import clean_astext as sphinx_clean_astext
 
-from ..catalog.index_state import file_stamp
-from ..fsutil import atomic_write
+from ..fsutil import atomic_write, file_stamp
 from ..layout import Layout
-from ..search import shards
-from ..site.extension import DATA_DOCS
-from . import env_save, patches
-from .build import default_jobs, last_build_unfinished, sphinx_overrides, unfinished_marker
+from ..lifeline import default_jobs
+from . import LIVE_BEGIN, LIVE_END, env_save, patches
+from .runs import last_build_unfinished, make_book_importable, sphinx_overrides, unfinished_marker
 
 
 @dataclass(frozen=True)
@@ -119,6 +117,7 @@ class LiveBook:
         from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+        make_book_importable(layout)
         self.layout = layout
         self._inventory_waits = False
         self._toc_stamp = file_stamp(layout.toc)
@@ -134,13 +133,12 @@ class LiveBook:
         self._stack.enter_context(patch_docutils(None))
         self._stack.enter_context(docutils_namespace())
         env_save.wait_at_finish = False
-        shards.keep_in_memory = True
         patches.replace(
             BuildEnvironment, "get_outdated_files", _get_outdated_files, package="sphinx", name="deferred pages"
         )
         patches.replace(StandardDomain, "get_objects", _std_get_objects, package="sphinx", name="title texts kept")
         self._stack.callback(self._restore)
-        # After a build that was killed or failed (``book.engine.build``), start from a fresh
+        # After a build that was killed or failed (``book.engine.runs``), start from a fresh
         # environment: Sphinx's bookkeeping would call its half-written pages done.
         fresh = last_build_unfinished(layout)
         try:
@@ -159,20 +157,20 @@ class LiveBook:
         except BaseException:
             self._stack.close()
             raise
+        # The site keeps what it rebuilds on every build in memory until the session ends
+        # (the search postings): it hears of the session through these two events.
+        self.app.emit(LIVE_BEGIN)
+        self._stack.callback(self.app.emit, LIVE_END)
+        self.data_docs = frozenset(self.app.config.book_execute) if "book_execute" in self.app.config else frozenset()
 
     @staticmethod
     def _restore() -> None:
-        shards.persist()
-        shards.keep_in_memory = False
         env_save.wait_for_writers()
         env_save.wait_at_finish = True
         patches.undo(BuildEnvironment, "get_outdated_files")
         patches.undo(StandardDomain, "get_objects")
         _title_texts.clear()
         _deferred.clear()
-
-    def warm(self) -> None:
-        """Load the search index's shard state now, not in the first rebuild (``book serve``)."""
 
     def _reload_toc(self) -> None:
         """``_toc.yml`` is read when the application starts (sphinx-external-toc, at
@@ -199,7 +197,7 @@ class LiveBook:
         _deferred.clear()
         builder = app.builder
         if defer_data:
-            _deferred.update(DATA_DOCS)
+            _deferred.update(self.data_docs)
             # objects.inv (the page and label inventory other Sphinx projects link by) waits
             # for the data pass or the idle time after: 0.3 s of each edit at 10,000 articles.
             builder.dump_inventory = self._defer_inventory
@@ -247,7 +245,7 @@ class LiveBook:
     def data_outdated(self) -> bool:
         """Whether the data page waits for a pass (its tables changed since it was read)."""
         added, changed, _ = _sphinx_get_outdated_files(self.app.env, False)
-        return bool((added | changed) & DATA_DOCS)
+        return bool((added | changed) & self.data_docs)
 
     def close(self) -> None:
         try:

@@ -27,12 +27,11 @@ from typing import Any
 from markdown_it.token import Token
 from nbformat.v4 import nbbase
 
+from ..notebook.syntax import FENCE_OPEN, MYST_BREAK
 from . import patches
 
 # markdown-it turns CR and CRLF into LF and NUL into U+FFFD before it parses.
 _REWRITTEN = re.compile("[\r\x00]")
-_BREAK = re.compile(r"\+\+\+(?: ([^+ \t].*))?")
-_FENCE = re.compile(r"(`{3,})([^`]*)")
 # The markdown cell metadata properties nbformat's v4 schema constrains.
 _CHECKED_METADATA = ("name", "tags", "jupyter")
 # MyST extensions that add no block syntax: with any other, or with CommonMark or GFM
@@ -76,7 +75,7 @@ def top_level_tokens(text: str) -> list[Token]:
                 raise _Unusual(f"line {number + 1}: a fence line that may or may not close")
             continue
         if stripped.startswith(("```", "~~~")):
-            opening = _FENCE.fullmatch(line)
+            opening = FENCE_OPEN.fullmatch(line)
             if opening is None:
                 raise _Unusual(f"line {number + 1}: a fence not at the margin")
             info = opening.group(2)
@@ -86,7 +85,7 @@ def top_level_tokens(text: str) -> list[Token]:
             fence = Token("fence", "code", 0, info=info, markup=ticks, map=[number, len(lines)], block=True)
             tokens.append(fence)
         elif stripped.startswith("+"):
-            marker = _BREAK.fullmatch(line)
+            marker = MYST_BREAK.fullmatch(line)
             if marker is None:
                 raise _Unusual(f"line {number + 1}: a '+' line that is not a plain cell break")
             tokens.append(

@@ -19,7 +19,6 @@ has.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,10 +26,9 @@ from typing import Any
 import yaml
 
 from ..layout import Layout
-from ..notebook import Page, read_page
+from ..notebook import Page, code_cells, read_page
 from . import patches
 
-_CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
 # nbclient starts every kernel with this argument; the warm kernel is started as nbclient would.
 _HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 
@@ -71,7 +69,7 @@ class _Notebook:
         self.path = page.path
         self.kernel_name = requested_kernel(page.meta)
         self.forced = ((page.meta.get("mystnb") or {}).get("execution_mode")) == "force"
-        self.cells = [m.group(1) for m in _CODE_CELL.finditer(page.body)]
+        self.cells = code_cells(page.body)
 
 
 def _executing_notebooks(layout: Layout) -> list[_Notebook]:

@@ -29,7 +29,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..search import index
+from ..engine import LIVE_BEGIN, LIVE_END, add_live_events
+from ..search import index, shards
 from ..search.shards import Store
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,15 @@ def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
     )  # fmt: skip
 
 
+def _live_begin(app: Sphinx) -> None:
+    shards.keep_in_memory = True
+
+
+def _live_end(app: Sphinx) -> None:
+    shards.persist()
+    shards.keep_in_memory = False
+
+
 def setup(app: Sphinx) -> None:
     app.add_config_value("book_search_unsearched", list(DEFAULT_UNSEARCHED), "env", [list, tuple])
     app.connect("builder-inited", _builder_inited)
@@ -145,3 +155,6 @@ def setup(app: Sphinx) -> None:
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _build_finished)
+    add_live_events(app)
+    app.connect(LIVE_BEGIN, _live_begin)
+    app.connect(LIVE_END, _live_end)

@@ -1,9 +1,9 @@
-"""Article ⇄ MyST notebook (jupytext's ``md:myst`` format).
+"""Article → MyST notebook (jupytext's ``md:myst`` format).
 
 ``writes`` renders an :class:`~book.model.Article` as a notebook through
 jupytext itself, so what we write is exactly what jupytext reads and writes
 back (a notebook opened in Jupyter and saved unchanged stays byte-identical).
-``read_page`` reads a notebook back for the catalog and for ``check``.
+``page`` reads a notebook back.
 
 Layout of an article notebook: YAML front matter (jupytext header, python3
 kernelspec, ``article:`` metadata); then markdown cells: title and byline;
@@ -22,8 +22,6 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jupytext
@@ -31,11 +29,11 @@ import jupytext.myst
 import nbformat
 import yaml
 
-from .engine import patches
-from .escape import escape, link_destination
-from .model import Article, Block
-from .readers.headings import split_lead
-from .slug import title_key
+from ..engine import patches
+from ..escape import escape, link_destination
+from ..model import Article, Block
+from ..readers.headings import split_lead
+from ..slug import title_key
 
 FORMAT = "md:myst"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -245,70 +243,3 @@ def _cells(article: Article) -> list[tuple[str, dict[str, str]]]:
             items.append(item)
         cells.append(("\n\n".join(items), {"part": "related"}))
     return cells
-
-
-@dataclass(frozen=True)
-class Page:
-    """A notebook as the catalog sees it: its front matter and its markdown body."""
-
-    path: Path
-    meta: dict[str, Any]  # the whole front matter
-    body: str
-    body_line: int  # 1-based line where the body starts (for file:line messages)
-
-    @property
-    def article(self) -> dict[str, Any]:
-        value = self.meta.get("article")
-        return value if isinstance(value, dict) else {}
-
-
-_FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-
-
-def split_front_matter(text: str, path: Path) -> Page:
-    """Parse front matter without jupytext: the catalog reads thousands of notebooks.
-
-    Raises ``yaml.YAMLError`` (with a problem_mark) or ``ValueError`` on broken front matter.
-    """
-    m = _FRONT.match(text)
-    if not m:
-        raise ValueError("the notebook does not start with a '---' front-matter block")
-    meta = yaml.load(m.group(1), Loader=_Loader) or {}
-    if not isinstance(meta, dict):
-        raise ValueError("the front matter is not a mapping of keys to values")
-    return Page(path=path, meta=meta, body=text[m.end() :], body_line=text[: m.end()].count("\n") + 1)
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_page(path: Path) -> Page:
-    return split_front_matter(path.read_text(encoding="utf-8"), path)
-
-
-# Front matter about how a notebook was made, not about the article it holds.
-_RECORD_KEYS = ("capture", "title_missing", "checksum")
-
-
-def same_content(text_a: str, text_b: str) -> bool:
-    """Whether two notebooks hold the same article alike, whatever captures they were read from.
-
-    The same page as .txt and as .html renders to the same notebook but for the ``capture``
-    record (file, digest, lines) and the checksum over it.
-    """
-    try:
-        a, b = split_front_matter(text_a, Path("")), split_front_matter(text_b, Path(""))
-    except (ValueError, yaml.YAMLError):
-        return False
-
-    def article(page: Page) -> dict[str, Any]:
-        return {k: v for k, v in page.article.items() if k not in _RECORD_KEYS}
-
-    rest_a = {k: v for k, v in a.meta.items() if k != "article"}
-    rest_b = {k: v for k, v in b.meta.items() if k != "article"}
-    return a.body == b.body and rest_a == rest_b and article(a) == article(b)
-
-
-def has_capture_record(text: str) -> bool:
-    """Whether a notebook records the capture it was read from (notebooks imported before did not)."""
-    return "\n  capture:\n" in text.split("\n---\n", 1)[0]

@@ -1,8 +1,10 @@
-"""``python -m book build``: index, then Jupyter Book (Sphinx) builds ``_build/html``.
+"""One build of the site: Jupyter Book (Sphinx) writes ``_build/html``.
 
 We call Jupyter Book's own ``build_sphinx`` (what ``jupyter-book build``
 runs) rather than its command line, because only the function takes
-``jobs``: Sphinx then reads and writes pages on every core.
+``jobs``: Sphinx then reads and writes pages on every core.  The data
+notebook's kernel starts before (``warm_kernel``), while the caller's
+``first`` step (the index) runs on one core.
 """
 
 from __future__ import annotations
@@ -10,14 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..fsutil import atomic_write
 from ..layout import Layout
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+from ..lifeline import default_jobs
 
 
 def make_book_importable(layout: Layout) -> None:
@@ -47,14 +47,38 @@ def last_build_unfinished(layout: Layout) -> bool:
     return unfinished_marker(layout).exists()
 
 
-def build(layout: Layout, strict: bool = False, all_files: bool = False, jobs: int | None = None) -> int:
+def build(
+    layout: Layout,
+    strict: bool = False,
+    all_files: bool = False,
+    jobs: int | None = None,
+    first: Callable[[], bool] | None = None,
+) -> int:
     """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors.
 
-    After a build that did not finish (``last_build_unfinished``) every page is read and
-    written again from a fresh environment, whatever ``all_files`` says."""
-    from jupyter_book.sphinx import build_sphinx
+    ``first`` is work the site needs before Sphinx reads it (the index); it runs while the
+    data notebook's kernel starts and imports, and returns whether to go on (the build
+    returns 1 when it does not).  After a build that did not finish
+    (``last_build_unfinished``) every page is read and written again from a fresh
+    environment, whatever ``all_files`` says."""
+    from . import warm_kernel
 
     make_book_importable(layout)
+    all_files = all_files or last_build_unfinished(layout)
+    warm_kernel.start(layout, layout.data_tables, every_page=all_files)
+    try:
+        if first is not None and not first():
+            return 1
+        # Again: if the first step changed the tables the notebook reads, the kernel it warmed is stale.
+        warm_kernel.start(layout, layout.data_tables, every_page=all_files)
+        return _sphinx_build(layout, strict, all_files, jobs)
+    finally:
+        warm_kernel.close_all()
+
+
+def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | None) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
     marker = unfinished_marker(layout)
     fresh = marker.exists()
     marker.parent.mkdir(parents=True, exist_ok=True)
