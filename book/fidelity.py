@@ -35,7 +35,7 @@ LONG_TITLE = 40
 
 
 @dataclass
-class Entry:
+class Record:
     path: str
     article_id: str
     title: str
@@ -47,10 +47,10 @@ class Entry:
     source: str = ""  # the capture's file name, for a notebook's entry
 
 
-def describe(path: str, article: Article, notes: ReadNotes) -> Entry:
+def describe(path: str, article: Article, notes: ReadNotes) -> Record:
     """One article's entry, from what the reader made of it and what it noticed."""
     outline = [(b.level, b.text) for b in article.blocks if b.kind == "heading"]
-    entry = Entry(
+    entry = Record(
         path=path,
         article_id=article.id,
         title=article.title,
@@ -63,7 +63,7 @@ def describe(path: str, article: Article, notes: ReadNotes) -> Entry:
     return entry
 
 
-def _warn(entry: Entry, article: Article, title_missing: bool, near_misses: Sequence[tuple[int, str, str]]) -> None:
+def _warn(entry: Record, article: Article, title_missing: bool, near_misses: Sequence[tuple[int, str, str]]) -> None:
     warn = entry.warnings.append
     if title_missing:
         warn(("missing title", f"the capture has no title: {article.title!r} was derived (write the real one)"))
@@ -77,7 +77,7 @@ def _warn(entry: Entry, article: Article, title_missing: bool, near_misses: Sequ
         warn(("kept as text", f"line {line}: {text!r} looked like a heading but was kept as text ({why})"))
 
 
-def describe_page(path: str, page: Page) -> Entry:
+def describe_page(path: str, page: Page) -> Record:
     """One notebook's entry: its outline as the notebook has it now, the rest from its capture record.
 
     Line numbers of headings are the notebook's; those of lines kept as text are the capture's.
@@ -95,7 +95,7 @@ def describe_page(path: str, page: Page) -> Entry:
     article = Article(id=str(meta.get("id", "")), title=title, blocks=tuple(blocks))
     outline = [(b.level, b.text) for b in blocks]
     read, kept = record.get("lines_read"), record.get("lines_kept")
-    entry = Entry(
+    entry = Record(
         path=path,
         article_id=article.id,
         title=title,
@@ -162,7 +162,7 @@ def _follows(scheme: str | None, before: str, text: str) -> bool:
 
 
 def mark_duplicate_titles(
-    entries: Sequence[Entry], elsewhere: Mapping[str, Sequence[tuple[str, str]]] | None = None
+    entries: Sequence[Record], elsewhere: Mapping[str, Sequence[tuple[str, str]]] | None = None
 ) -> None:
     """Warn on each article whose title another article (another id) has too.
 
@@ -180,7 +180,7 @@ def mark_duplicate_titles(
             e.warnings.append(("duplicate title", f"the title is also the title of {', '.join(others)}"))
 
 
-def format_report(entries: Sequence[Entry]) -> str:
+def format_report(entries: Sequence[Record]) -> str:
     """The report as printed: one block per article, then a summary line of counts."""
     out: list[str] = []
     kinds: Counter[str] = Counter()

@@ -111,3 +111,9 @@ def find_root(start: Path | None = None) -> Path:
         if (folder / "_config.yml").exists():
             return folder
     raise FileNotFoundError(f"no _config.yml in {here} or any folder above it: run this inside the book folder")
+
+
+def stub_path(stub_id: str) -> str:
+    """Stubs share pages, 256 at most, chosen by their id's hash digits: a page per stub
+    would make them the bulk of a large book's pages (and of its build time)."""
+    return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from book.readers import html as html_reader
+from book.readers.html_repair import close_unclosed
 
 SHAPES = sorted((Path(__file__).resolve().parent / "fixtures" / "html" / "shapes").glob("*.html"))
 MARK = "<!--@-->"
@@ -95,7 +96,7 @@ def test_four_shapes() -> None:
 @pytest.mark.parametrize("element", UNCLOSED)
 def test_closing_keeps_every_line_number(element: str) -> None:
     page = f"<body>\n<p>一</p>\n{element}\n<p>二</p>\n<div>\n三</div>\n</body>"
-    repaired = html_reader.close_unclosed(page)
+    repaired = close_unclosed(page)
     assert repaired.count("\n") == page.count("\n")
     lines = [(n, t) for n, t, _ in html_reader.page_lines(page)]
     assert lines == [(2, "一"), (4, "二"), (6, "三")]
@@ -106,7 +107,7 @@ def test_closed_hiding_elements_still_hide_their_content() -> None:
         "<body><p>正文一</p><textarea>评论框里的字</textarea><iframe>框架里的字</iframe>"
         "<style>p{}</style><svg><text>图里的字</text></svg><p>正文二</p></body>"
     )
-    assert html_reader.close_unclosed(page) == page
+    assert close_unclosed(page) == page
     assert [t for _, t, _ in html_reader.page_lines(page)] == ["正文一", "正文二"]
 
 

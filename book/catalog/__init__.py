@@ -16,7 +16,6 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,8 @@ import yaml
 from ..errors import BookError
 from ..escape import unescape
 from ..fsutil import AtomicBatch, write_bytes_if_changed, write_if_changed
-from ..layout import Layout, find_root
+from ..layout import Layout, find_root, stub_path
+from ..model import Entry, Stub, Tables
 from ..notebook import Page, split_front_matter, syntax
 from ..slug import title_key
 from .cache import ScanCache
@@ -49,61 +49,6 @@ TAG_COLUMNS = ["article_id", "tag", "weight", "source"]
 RELATION_COLUMNS = ["source_id", "target_id", "kind", "weight"]
 SHARED_TAGS_MIN = 2  # two articles sharing this many non-category tags are related
 SHARED_TAGS_PER_ARTICLE = 5
-
-
-@dataclass
-class Entry:
-    """One article notebook as the catalog sees it."""
-
-    id: str
-    title: str
-    category: tuple[str, ...]
-    topic: str
-    author: str
-    date: str
-    views: int | None
-    path: str
-    tags: list[str]
-    related: list[dict[str, str]]
-    source_url: str
-    headings: list[str] = field(default_factory=list)
-    intro: list[str] = field(default_factory=list)
-    # Only the body's length: nothing derived from the catalog reads the body's sentences, and
-    # keeping them made the scan cache 126 MB instead of 47 MB at 10,000 articles, which
-    # every ``index`` loads and saves again.
-    body_chars: int = 0
-    summary: list[str] = field(default_factory=list)
-    sections: int = 0
-
-    @property
-    def category_name(self) -> str:
-        return " > ".join(self.category)
-
-    @property
-    def chars(self) -> int:
-        return sum(len(t) for t in (self.title, *self.headings, *self.intro, *self.summary)) + self.body_chars
-
-    def about_texts(self) -> list[str]:
-        """The parts that say what the article is about: what keywords are drawn from."""
-        return [self.title, *self.headings, *self.intro, *self.summary]
-
-
-@dataclass
-class Stub:
-    id: str
-    title: str
-    excerpt: str
-    category: tuple[str, ...]
-    topic: str
-    referrers: list[str]
-    source_site: str
-
-
-@dataclass
-class Tables:
-    articles: pd.DataFrame
-    tags: pd.DataFrame
-    relations: pd.DataFrame
 
 
 # --- reading notebooks -------------------------------------------------------
@@ -236,12 +181,6 @@ def stubs_for(entries: Iterable[Entry], vocab: Vocabulary) -> dict[str, Stub]:
 def _site(url: str) -> str:
     m = re.match(r"^(https?://[^/]+)", url)
     return m.group(1) if m else ""
-
-
-def stub_path(stub_id: str) -> str:
-    """Stubs share pages, 256 at most, chosen by their id's hash digits: a page per stub
-    would make them the bulk of a large book's pages (and of its build time)."""
-    return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"
 
 
 # Below this many notebooks to segment, forking a second process costs more than it saves.

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 
 from .. import engine
-from ..engine.runs import last_build_unfinished
 from ..layout import Layout
 from .index import IndexReport
 from .serve import running_server
@@ -33,7 +32,7 @@ def build_book(
             file=sys.stderr,
         )
         return 1
-    if last_build_unfinished(layout) and not all_files:
+    if engine.last_build_unfinished(layout) and not all_files:
         print("build: the last build did not finish (killed or failed): building every page again")
         all_files = True
     index_status = 0

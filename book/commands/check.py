@@ -50,7 +50,7 @@ def _missing_titles(layout: Layout) -> list[BookError]:
 
 def fidelity_report(layout: Layout) -> tuple[str, list[BookError]]:
     """``check --fidelity``: the fidelity report of every article notebook, and those it could not read."""
-    entries: list[fidelity.Entry] = []
+    entries: list[fidelity.Record] = []
     problems: list[BookError] = []
     for path in layout.article_notebooks():
         rel = layout.rel(path)

@@ -48,7 +48,7 @@ class ImportReport:
     twins: list[tuple[Path, Path]] = field(default_factory=list)
     # (capture, notebook or capture of another article with the same title)
     same_title: list[tuple[Path, Path]] = field(default_factory=list)
-    fidelity: list[fidelity.Entry] = field(default_factory=list)  # filled when asked for (--report)
+    fidelity: list[fidelity.Record] = field(default_factory=list)  # filled when asked for (--report)
 
     def summary(self) -> str:
         guarded = f" ({len(self.guarded)} would lose a notebook's text: --force to write them)" if self.guarded else ""
@@ -108,7 +108,7 @@ class Capture:
     title_rank: int  # identity.title_rank of where the title came from
     text: str  # the notebook
     folders: tuple[str, ...]
-    entry: fidelity.Entry | None  # for the fidelity report, when asked for
+    entry: fidelity.Record | None  # for the fidelity report, when asked for
 
 
 Rendered = Capture | BookError

@@ -121,8 +121,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, jobs: int |
     import watchfiles
 
     from ..catalog.cache import ScanCache
-    from ..engine import LiveBook
-    from ..engine.live import Pass
+    from ..engine import LiveBook, Pass
     from .index import index, warm
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO

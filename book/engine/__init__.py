@@ -67,10 +67,16 @@ def build(*args: Any, **kwargs: Any) -> int:
     return build_site(*args, **kwargs)
 
 
-def __getattr__(name: str) -> Any:
-    # Sphinx is imported only by the commands that build.
-    if name == "LiveBook":
-        from .live import LiveBook
+# What commands may use, each from the module that holds it, imported on first use: Sphinx is
+# imported only by the commands that build.
+_DOOR = {"LiveBook": "live", "Pass": "live", "last_build_unfinished": "runs"}
 
-        return LiveBook
+__all__ = ["LIVE_BEGIN", "LIVE_END", "add_live_events", "build", "patches", "setup", *_DOOR]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DOOR:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_DOOR[name]}"), name)
     raise AttributeError(name)

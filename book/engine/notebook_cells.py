@@ -27,7 +27,7 @@ from typing import Any
 from markdown_it.token import Token
 from nbformat.v4 import nbbase
 
-from ..notebook.syntax import FENCE_OPEN, MYST_BREAK
+from ..notebook.syntax import BREAK_LINE, FENCE_LINE, FENCE_OPEN, MYST_BREAK
 from . import patches
 
 # markdown-it turns CR and CRLF into LF and NUL into U+FFFD before it parses.
@@ -57,7 +57,7 @@ def top_level_tokens(text: str) -> list[Token]:
     if _REWRITTEN.search(text):
         raise _Unusual("carriage returns or NUL, which markdown-it rewrites")
     lines = text.split("\n")
-    if lines[0] != "---":
+    if lines[0] != FENCE_LINE:
         raise _Unusual("no front matter")
     end = _front_matter_end(lines)
     front = Token("front_matter", "", 0, content="\n".join(lines[1:end]), map=[0, end + 1], block=True, hidden=True)
@@ -94,7 +94,7 @@ def top_level_tokens(text: str) -> list[Token]:
                     "hr",
                     0,
                     content=(marker.group(1) or "").strip(),
-                    markup="+++",
+                    markup=BREAK_LINE,
                     map=[number, number + 1],
                     block=True,
                 )
@@ -112,8 +112,8 @@ def top_level_tokens(text: str) -> list[Token]:
 def _front_matter_end(lines: list[str]) -> int:
     for number in range(1, len(lines)):
         line = lines[number]
-        if line.startswith("...") or line.lstrip(" \t").startswith("---"):
-            if line == "---":
+        if line.startswith("...") or line.lstrip(" \t").startswith(FENCE_LINE):
+            if line == FENCE_LINE:
                 return number
             raise _Unusual(f"line {number + 1}: an unusual end of front matter")
     raise _Unusual("front matter left open")

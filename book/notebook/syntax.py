@@ -12,6 +12,10 @@ import json
 import re
 from dataclasses import dataclass
 
+# The two marker lines, as written: a front-matter fence and a bare cell break.
+FENCE_LINE = "---"
+BREAK_LINE = "+++"
+
 # The front matter jupytext writes: '---' lines at the very start, YAML between.
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
@@ -40,7 +44,7 @@ BOLD_LINE = re.compile(r"^\*\*.*\*\*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 # What opens a page the site generates (category, tag, stub pages): no toc entry needed.
-ORPHAN_FRONT_MATTER = ("---", "orphan: true", "---")
+ORPHAN_FRONT_MATTER = (FENCE_LINE, "orphan: true", FENCE_LINE)
 
 # The part of the notebook before its first cell break: title, byline.
 HEAD = "head"

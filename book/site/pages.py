@@ -12,8 +12,9 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..catalog import Entry, Stub, Tables, stub_path
 from ..escape import escape, link_destination
+from ..layout import stub_path
+from ..model import Entry, Stub, Tables
 from ..notebook.syntax import ORPHAN_FRONT_MATTER
 from ..slug import slugify
 
@@ -131,7 +132,7 @@ def category_page(category: tuple[str, ...], topics_of: list[Topic]) -> str:
 
 
 def stub_page(stubs: list[Stub], by_id: dict[str, Entry]) -> str:
-    """One page for the stubs that share a bucket (see :func:`book.catalog.stub_path`):
+    """One page for the stubs that share a bucket (see :func:`book.layout.stub_path`):
     each stub is a section with the label related lists link to."""
     here = stub_path(stubs[0].id)
     bucket = os.path.basename(here).removesuffix(".md")
