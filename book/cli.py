@@ -36,7 +36,6 @@ def _print_problems(problems) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .commands.importer import import_paths
-    from .errors import shown
 
     layout = _layout()
     started = time.perf_counter()
@@ -49,23 +48,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         print(format_report(report.fidelity))
     _print_problems(report.refused)
-    # Notes, not problems: what became of each capture that was not imported as an article of its own id.
-    for path, first in report.duplicates:
-        print(f"import: note: {path} is the same article as {first}: imported once")
-    for path, new_id, other in report.apart:
-        print(f"import: note: {path} has the title of {other} but another text: imported as article {new_id}")
-    for path, other in report.twins:
-        print(f"import: note: {path} is the same article as {other} under another title: one notebook")
-    apart = {path for path, _, _ in report.apart}
-    for path, other in report.same_title:
-        if path not in apart:
-            print(f"import: note: {path} has the title of another article, {other}: give one a distinct title")
-    for path in report.kept:
-        print(
-            f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
-            "(re-run with --force to overwrite the edit)",
-            file=sys.stderr,
-        )
+    for line in report.notes():
+        print(line)
+    for line in report.kept_messages(layout):
+        print(line, file=sys.stderr)
     done = len(report.new) + len(report.updated) + len(report.unchanged) + len(report.kept)
     print(f"import: {report.summary()} in {elapsed:.1f} s ({done / max(elapsed, 1e-9):.0f} articles/s)")
     status = _index_unless_served(args)

@@ -66,6 +66,36 @@ class ImportReport:
             text += f", {len(shared)} with a title another article has (give one a distinct title)"
         return text
 
+    def notes(self) -> list[str]:
+        """Notes, not problems: what became of each capture that was not imported as an
+        article of its own id."""
+        lines = [
+            f"import: note: {path} is the same article as {first}: imported once" for path, first in self.duplicates
+        ]
+        lines += [
+            f"import: note: {path} has the title of {other} but another text: imported as article {new_id}"
+            for path, new_id, other in self.apart
+        ]
+        lines += [
+            f"import: note: {path} is the same article as {other} under another title: one notebook"
+            for path, other in self.twins
+        ]
+        apart = {path for path, _, _ in self.apart}
+        lines += [
+            f"import: note: {path} has the title of another article, {other}: give one a distinct title"
+            for path, other in self.same_title
+            if path not in apart
+        ]
+        return lines
+
+    def kept_messages(self, layout: Layout) -> list[str]:
+        """One line per notebook left as a contributor edited it."""
+        return [
+            f"{shown(layout.rel(path))}: kept: edited by hand since it was imported "
+            "(re-run with --force to overwrite the edit)"
+            for path in self.kept
+        ]
+
 
 def existing_ids(layout: Layout) -> dict[str, Path]:
     """Article id → notebook path, read from each notebook's front matter (fast path: the id line)."""
