@@ -1,4 +1,4 @@
-"""Command line: ``python -m book import|index|build|serve|check|new|sample``."""
+"""Command line: ``python -m book import|index|build|serve|lab|check|new|sample``."""
 
 from __future__ import annotations
 
@@ -99,6 +99,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_layout(), host=args.host, port=args.port, jobs=args.jobs)
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    from .commands.lab import lab
+
+    extra = args.jupyter[1:] if args.jupyter[:1] == ["--"] else args.jupyter
+    return lab(_layout(), port=args.port, host=args.host, open_browser=not args.no_browser, extra=extra)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .commands.check import check, fidelity_report
 
@@ -157,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel Sphinx processes (default: all cores)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("lab", help="open the book in JupyterLab, its MyST notebooks as notebooks")
+    p.add_argument("--port", type=int, default=8888, help="HTTP port (default 8888; 0: any free port)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("jupyter", nargs=argparse.REMAINDER, help="after --: options for jupyter lab itself")
+    p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("check", help="validate notebooks, toc and relations; file:line for each problem")
     p.add_argument(
