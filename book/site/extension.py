@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 
 from ..engine import patches
 from ..layout import DATA_TABLES
-from . import execution, freshness, nav, search
+from . import execution, freshness, nav, publish, search
 
 DATA_DOCS = {"notebooks/data"}
 
@@ -76,4 +76,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search.setup(app)
     execution.setup(app)
     freshness.setup(app)
+    publish.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
