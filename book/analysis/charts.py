@@ -233,7 +233,7 @@ def spring_layout(n: int, edges: np.ndarray, weights: np.ndarray | None = None, 
     return pos / scale if scale > 0 else pos
 
 
-def relations_graph(articles: pd.DataFrame, relations: pd.DataFrame, max_nodes: int = 80) -> Figure:
+def relations_graph(articles: pd.DataFrame, relations: pd.DataFrame, max_nodes: int = 40) -> Figure:
     """The relation graph: articles and stubs as labelled nodes, relations as edges.
 
     With more than ``max_nodes`` articles only the most connected are drawn
