@@ -156,9 +156,7 @@ def test_encodings(encoding: str) -> None:
 
 
 def test_big5_traditional() -> None:
-    source = (
-        "當前位置:首頁 > 金融債務 > 正文內容\n\n網貸逾期會影響徵信嗎\n\n一、什麼是徵信\n\n徵信是依法收集信用信息的活動。\n"  # noqa: E501
-    )
+    source = "當前位置:首頁 > 金融債務 > 正文內容\n\n網貸逾期會影響徵信嗎\n\n一、什麼是徵信\n\n徵信是依法收集信用信息的活動。\n"  # noqa: E501
     article = text.reads(decode.decode(source.encode("big5"), "t.txt"))
     assert article.title == "網貸逾期會影響徵信嗎" and article.category == ("金融債務",)
     assert article.sections[0].text == "一、什麼是徵信"
