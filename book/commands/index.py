@@ -139,6 +139,7 @@ def _derive_and_write(
         wanted[layout.root / path] = pages.stub_page(group, by_id)
     for path, text in pages.tag_pages(tables, by_id).items():
         wanted[layout.root / path] = text
+    wanted[layout.root / pages.OVERVIEW] = pages.overview(entries, stubs, topic_list, tables)
     wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
 
     # Tables, pages and toc are one unit, renamed into place once all are on disk (one sync:

@@ -154,13 +154,18 @@ def stub_page(stubs: list[Stub], by_id: dict[str, Entry]) -> str:
 TAGS_INDEX = "notebooks/_index/tags.md"
 
 
-def tag_pages(tables: Tables, by_id: dict[str, Entry]) -> dict[str, str]:
-    """The tags page (every tag, most used first, with its number of articles) and a page per
-    tag listing its articles: one page with every tag's articles would grow with the book."""
+def _tags_by_use(tables: Tables) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
+    """Every tag with its articles' ids, most used first, and each tag's page."""
     groups = tables.tags.groupby("tag", sort=False)["article_id"].apply(lambda ids: sorted(set(ids)))
     order = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     taken = Counter(slugify(tag) for tag, _ in order)
-    paths = {tag: f"notebooks/_index/tags/{_unique(slugify(tag), tag, taken)}.md" for tag, _ in order}
+    return order, {tag: f"notebooks/_index/tags/{_unique(slugify(tag), tag, taken)}.md" for tag, _ in order}
+
+
+def tag_pages(tables: Tables, by_id: dict[str, Entry]) -> dict[str, str]:
+    """The tags page (every tag, most used first, with its number of articles) and a page per
+    tag listing its articles: one page with every tag's articles would grow with the book."""
+    order, paths = _tags_by_use(tables)
     index = [GENERATED_NOTE, "", "# 标签", "", f"共 {len(order)} 个标签,按文章数排列。", ""]
     index += [f"- {_link(tag, paths[tag], TAGS_INDEX)} · {len(ids)} 篇" for tag, ids in order]
     out = {TAGS_INDEX: "\n".join(index) + "\n"}
@@ -174,3 +179,48 @@ def tag_pages(tables: Tables, by_id: dict[str, Entry]) -> dict[str, str]:
         lines += [f"- {_link(by_id[i].title, by_id[i].path, here)}" for i in ids if i in by_id]
         out[here] = "\n".join(lines) + "\n"
     return out
+
+
+# The landing page's overview: a part of ``notebooks/intro.md`` (``{include}``), not a page of
+# its own (its suffix is not a source suffix), so the contributor's intro stays theirs.
+INTRO = "notebooks/intro.md"
+OVERVIEW = "notebooks/_index/overview.part"
+LATEST = 10
+TOP_TAGS = 20
+TOP_TOPICS = 3
+
+
+def overview(entries: list[Entry], stubs: dict[str, Stub], topic_list: list[Topic], tables: Tables) -> str:
+    """What the book holds, from the catalog: counts; each category with its number of
+    articles and its top topics; the latest articles; the most used tags.  Every name links
+    into the book (links are relative to the intro, which includes this text)."""
+    here = INTRO
+    order, tag_paths = _tags_by_use(tables)
+    by_category: dict[tuple[str, ...], list[Topic]] = defaultdict(list)
+    for topic in topic_list:
+        by_category[topic.category].append(topic)
+    lines = [
+        GENERATED_NOTE,
+        "",
+        f"本书共有 {len(entries)} 篇文章（另有 {len(stubs)} 篇只有标题与摘要），"
+        f"{len(by_category)} 个栏目，{len(topic_list)} 个主题，{len(order)} 个标签。",
+        "",
+        "## 栏目",
+        "",
+    ]
+    sizes = {category: sum(len(t.articles) for t in topics_of) for category, topics_of in by_category.items()}
+    for category, topics_of in sorted(by_category.items(), key=lambda kv: (-sizes[kv[0]], kv[0])):
+        page = os.path.dirname(topics_of[0].path) + f"/{CATEGORY_PAGE}.md"
+        top = sorted(topics_of, key=lambda t: (-len(t.articles), t.name))[:TOP_TOPICS]
+        count = sizes[category]
+        named = "、".join(_link(t.name, t.path, here) for t in top)
+        lines.append(f"- {_link(' > '.join(category), page, here)} · {count} 篇 · 主要主题：{named}")
+    dated = sorted((e for e in entries if e.date), key=lambda e: (e.date, _id_order(e)), reverse=True)[:LATEST]
+    if dated:
+        lines += ["", "## 最新文章", ""]
+        lines += [f"- {_link(e.title, e.path, here)} · {escape(e.date)}" for e in dated]
+    if order:
+        lines += ["", "## 常用标签", ""]
+        shown = [f"{_link(tag, tag_paths[tag], here)}（{len(ids)}）" for tag, ids in order[:TOP_TAGS]]
+        lines += ["，".join(shown) + f"。[全部标签]({link_destination(_relative(TAGS_INDEX, here))})"]
+    return "\n".join(lines) + "\n"

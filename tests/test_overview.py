@@ -1,0 +1,37 @@
+"""The landing page's overview, made from the catalog: counts, categories with their top
+topics, the latest articles and the most used tags, every name a link into the book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+pytestmark = pytest.mark.build
+
+
+def test_the_intro_shows_the_book_from_its_catalog(site: Path) -> None:
+    page = lxml_html.fromstring((site / "notebooks" / "intro.html").read_bytes())
+    article = page.xpath("//article")[0]
+    text = article.text_content()
+    assert "本书共有 1 篇文章（另有 8 篇只有标题与摘要），1 个栏目，1 个主题，6 个标签。" in text
+    sections = {
+        s.xpath("string(h2)").strip().rstrip("#"): s for s in article.iter("section") if s.find("h2") is not None
+    }
+    assert {"栏目", "最新文章", "常用标签"} <= set(sections)
+    links = {
+        name: {
+            a.text_content(): a.get("href")
+            for a in sections[name].iter("a")
+            if "headerlink" not in (a.get("class") or "")
+        }
+        for name in sections
+    }
+    assert links["栏目"]["金融债务"] == "_index/topics/jinrong-zhaiwu/index.html"
+    assert links["栏目"]["国美金融"] == "_index/topics/jinrong-zhaiwu/guomei-jinrong.html"
+    assert links["最新文章"] == {"国美金融催收部在哪": "jinrong-zhaiwu/67202.html"}
+    assert links["常用标签"]["催收"] == "_index/tags/cuishou.html"
+    assert links["常用标签"]["全部标签"] == "_index/tags.html"
+    for href in (href for found in links.values() for href in found.values()):
+        assert (site / "notebooks" / href).exists(), href
