@@ -117,3 +117,13 @@ def stub_path(stub_id: str) -> str:
     """Stubs share pages, 256 at most, chosen by their id's hash digits: a page per stub
     would make them the bulk of a large book's pages (and of its build time)."""
     return f"notebooks/_index/stubs/{stub_id.removeprefix('t-')[:2]}.md"
+
+
+NEIGHBOURS = "notebooks/_index/links/"
+
+
+def neighbours_path(docname: str) -> str:
+    """What an article page shows of its neighbours (相关文章, 被引用), written by ``index`` for
+    the page of ``docname`` (``notebooks/<category>/<id>``, no suffix): one small file per
+    article, so an edit reads again only the pages whose neighbours it changed."""
+    return NEIGHBOURS + docname.removeprefix("notebooks/") + ".json"

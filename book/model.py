@@ -102,6 +102,10 @@ class Entry:
     body_chars: int = 0
     summary: list[str] = field(default_factory=list)
     sections: int = 0
+    # Each link the text holds (book.catalog.citations): its target as written, and the line
+    # shown as the reader sees it, for the cited article's 被引用 section.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    related_heading: str = ""  # the heading of the source's own related list, as the page shows it
 
     @property
     def category_name(self) -> str:

@@ -29,6 +29,7 @@ from ..layout import Layout, find_root, stub_path
 from ..model import Entry, Stub, Tables
 from ..notebook import Page, split_front_matter, syntax
 from ..slug import title_key
+from . import citations, similar
 from .cache import ScanCache
 from .tagging import KeywordModel, Vocabulary, load_dictionary, term_frequencies
 
@@ -79,12 +80,18 @@ def entry_from_page(page: Page, rel: str) -> Entry:
         source_url=str(meta.get("source_url") or ""),
     )
     for cell in syntax.cells(page.body):
+        if cell.part == "related":
+            heading = next((h for line in cell.lines if (h := syntax.HEADING.match(line.strip()))), None)
+            entry.related_heading = unescape(heading.group(2)) if heading else ""
         if cell.part in (syntax.HEAD, "source", "related"):
             continue
         for line in cell.lines:
             line = line.strip()
             if not line or syntax.MARKUP_LINE.match(line) or syntax.BOLD_LINE.match(line):
                 continue
+            if targets := citations.targets_in(line):
+                shown = citations.shown_line(line)
+                entry.links += [(target, shown) for target in targets]
             if h := syntax.HEADING.match(line):
                 entry.headings.append(unescape(h.group(2)))
                 entry.sections += 1
@@ -274,7 +281,10 @@ def derive(
             if target != e.id and target not in targets:
                 targets.append(target)
         relation_rows += [[e.id, t, "related", 1.0] for t in targets]
+    relation_rows += [[source, target, "cites", 1.0] for source, target, _ in citations.cited(entries)]
     relation_rows += _shared_tag_relations(tags_of)
+    ranked = similar.similar([e.id for e in entries], tfs, [tags_of[e.id] for e in entries], [e.title for e in entries])
+    relation_rows += [[source, target, "similar", score] for source, found in ranked.items() for target, score in found]
 
     tags = pd.DataFrame(tag_rows, columns=TAG_COLUMNS)
     relations = pd.DataFrame(relation_rows, columns=RELATION_COLUMNS)

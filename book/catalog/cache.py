@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
 
-FORMAT = 2  # 2: entries keep the body's length, not its sentences
+FORMAT = 3  # 2: entries keep the body's length, not its sentences; 3: and their links
 
 Stamp = tuple[int, int]  # (mtime_ns, size)
 

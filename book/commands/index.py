@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # catalog imports pandas, which a book with nothing to index 
     from ..catalog.tagging import Vocabulary
 
 
+# What `index` writes under notebooks/_index/: pages, each article's neighbours, topic graphs.
+GENERATED_SUFFIXES = (".md", ".json", ".svg")
+
+
 @dataclass
 class IndexReport:
     articles: int = 0
@@ -100,7 +104,7 @@ def _derive_and_write(
     # Imported here: a book with nothing to index never pays for pandas and jieba.
     from .. import catalog
     from ..fsutil import AtomicBatch, write_if_changed
-    from ..site import pages, toc
+    from ..site import neighbours, pages, toc
 
     cache = kept if kept is not None else ScanCache.load(layout.cache / "scan.pickle", layout.vocabulary)
     vocab, entries, problems, tfs = _read(layout, notebooks, cache)
@@ -140,6 +144,8 @@ def _derive_and_write(
     for path, text in pages.tag_pages(tables, by_id).items():
         wanted[layout.root / path] = text
     wanted[layout.root / pages.OVERVIEW] = pages.overview(entries, stubs, topic_list, tables)
+    for path, text in neighbours.neighbours(entries, tables).items():
+        wanted[layout.root / path] = text
     wanted[layout.toc] = toc.dumps(toc.toc(topic_list))
 
     # Tables, pages and toc are one unit, renamed into place once all are on disk (one sync:
@@ -151,7 +157,8 @@ def _derive_and_write(
             if write_if_changed(path, text, writes):
                 report.changed.append(path)
     if layout.generated.exists():
-        for path in sorted(layout.generated.rglob("*.md")):
+        made = [path for suffix in GENERATED_SUFFIXES for path in layout.generated.rglob(f"*{suffix}")]
+        for path in sorted(made):
             if path not in wanted:
                 path.unlink()
                 report.removed.append(path)

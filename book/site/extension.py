@@ -8,6 +8,8 @@ what Jupyter Book makes of its notebooks.
 - **The data notebook is re-read when the tables change**, and only the pages named in
   ``book_execute`` ever run code (``book.site.execution``).
 - **The curated entities are taught to jieba** for the slugs and tags.
+- **Links both ways** (``book.site.neighbour_sections``): each article page gets its
+  相关文章 (by content) and 被引用 (the articles that link to it) from the catalog.
 - **Page titles escaped** for the theme's print header.
 - **An incremental build makes what a fresh one would** (``book.site.freshness``): pages
   whose link targets moved are written again, output of what is gone is removed.
@@ -26,7 +28,7 @@ from sphinx.application import Sphinx
 
 from ..engine import patches
 from ..layout import DATA_TABLES
-from . import execution, freshness, nav, publish, search
+from . import execution, freshness, nav, neighbour_sections, publish, search
 
 DATA_DOCS = {"notebooks/data"}
 
@@ -77,4 +79,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     execution.setup(app)
     freshness.setup(app)
     publish.setup(app)
+    neighbour_sections.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

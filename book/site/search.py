@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 # the front page.  Search is for articles.
 DEFAULT_UNSEARCHED = ("notebooks/_index/", "notebooks/data", "notebooks/intro", "genindex", "search")
 
+# What a page shows of its neighbours (book.site.neighbour_sections): their words, not its own.
+UNSEARCHED_CLASS = "book-links"
+
 _SKIPPED = (
     nodes.system_message,
     nodes.comment,
@@ -64,7 +67,7 @@ def _text(node: nodes.Node) -> str:
 
 def _blocks(node: nodes.Node, top: bool) -> Iterator[tuple[str, str]]:
     for child in node.children:
-        if isinstance(child, _SKIPPED):
+        if isinstance(child, _SKIPPED) or (isinstance(child, nodes.Element) and UNSEARCHED_CLASS in child["classes"]):
             continue
         if isinstance(child, nodes.title) and isinstance(node, nodes.section):
             yield ("title" if top else "heading", _text(child))
