@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from book import catalog
 from book.catalog import citations, similar
 from book.model import Entry
-from book.site import search
+from book.site import graphs, search
 from book.site.neighbour_sections import CLASS
 from book.slug import title_key
 
@@ -182,4 +182,31 @@ def test_hovering_an_article_link_previews_it_from_the_same_site(linked_book, br
         page.wait_for_selector(".book-preview", state="detached", timeout=5000)
         page.screenshot(path=str(root / "after-hover.png"))
         assert log.outside(base) == []
+        context.close()
+
+
+@pytest.mark.build
+def test_a_topic_page_shows_its_articles_as_a_static_graph(linked_book, browser) -> None:
+    root, _ = linked_book
+    html = root / "_build" / "html"
+    shown = 0
+    for svg in (root / "notebooks" / "_index" / "topics").rglob("*.svg"):
+        page = svg.with_suffix(".html").relative_to(root).as_posix()
+        article = _article(root, page)
+        images = article.xpath(".//img[contains(@src, '.svg')]")
+        assert images, page
+        drawn = (html / Path(page).parent / images[0].get("src")).resolve()
+        tree = lxml_html.fromstring(drawn.read_bytes())
+        links = article.xpath("(.//ul)[1]/li")  # the first list is the articles; stubs follow
+        assert len(tree.xpath("//circle")) == min(len(links), graphs.MAX_NODES), page
+        assert "http" not in drawn.read_text(encoding="utf-8").replace("http://www.w3.org/2000/svg", "")
+        shown += 1
+    assert shown
+    with serve(html) as base:
+        context = browser.new_context()
+        keep_local(context, base)
+        view = context.new_page()
+        view.goto(base + page)
+        width = view.eval_on_selector("article img", "img => img.complete && img.naturalWidth")
+        assert width == graphs.WIDTH
         context.close()

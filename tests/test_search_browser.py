@@ -57,6 +57,9 @@ def _article_texts(site: Path) -> dict[str, str]:
         if rel.startswith("notebooks/_index/"):
             continue
         article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article.bd-article")
+        # The book's own link sections (相关文章, 被引用) name other articles; search leaves them out.
+        for links in article.select(".book-links"):
+            links.decompose()
         out[rel] = fold.fold(article.get_text("\n"))
     return out
 

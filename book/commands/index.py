@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # catalog imports pandas, which a book with nothing to index 
     from ..catalog.tagging import Vocabulary
 
 
-# What `index` writes under notebooks/_index/: pages, each article's neighbours, topic graphs.
-GENERATED_SUFFIXES = (".md", ".json", ".svg")
+# What `index` writes under notebooks/_index/: pages, each article's neighbours, topic graphs,
+# the landing page's overview.
+GENERATED_SUFFIXES = (".md", ".json", ".svg", ".part")
 
 
 @dataclass
@@ -131,7 +132,10 @@ def _derive_and_write(
     wanted: dict[Path, str] = {}
     by_category: dict[tuple[str, ...], list[pages.Topic]] = {}
     for topic in topic_list:
-        wanted[layout.root / topic.path] = pages.topic_page(topic)
+        graph = pages.topic_graph(topic, tables)
+        if graph is not None:
+            wanted[layout.root / pages.graph_path(topic)] = graph[0]
+        wanted[layout.root / topic.path] = pages.topic_page(topic, graph[1] if graph else 0)
         by_category.setdefault(topic.category, []).append(topic)
     for category, topics_of in by_category.items():
         folder = Path(topics_of[0].path).parent
