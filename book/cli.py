@@ -90,7 +90,9 @@ def _index_unless_served(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .commands.build import build_book
 
-    return build_book(_layout(), lambda: _index(args), strict=args.strict, all_files=args.all, jobs=args.jobs)
+    return build_book(
+        _layout(), lambda: _index(args), strict=args.strict, all_files=args.all, jobs=args.jobs, verbose=args.verbose
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -157,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--strict", action="store_true", help="fail on any Sphinx warning (always on when CI is set)")
     p.add_argument("--all", action="store_true", help="rebuild every page, not only what changed")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel Sphinx processes (default: all cores)")
+    p.add_argument(
+        "--verbose", "-v", action="store_true", help="show Sphinx's whole log as it builds (always in _build/build.log)"
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve the site on localhost, and rebuild on every save")

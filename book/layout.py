@@ -67,6 +67,11 @@ class Layout:
     def cache(self) -> Path:
         return self.root / "_build" / ".book-cache"
 
+    @property
+    def build_log(self) -> Path:
+        """Sphinx's whole log of the last ``book build``."""
+        return self.html.parent / "build.log"
+
     def written_folders(self) -> tuple[list[Path], list[Path]]:
         """Where the book's commands write atomically: (folders, with their subfolders; folders
         by themselves), for ``fsutil.stale_temporaries``."""

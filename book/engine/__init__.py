@@ -48,12 +48,20 @@ def add_live_events(app: Sphinx) -> None:
             app.add_event(name)
 
 
+def _count_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    from . import output
+
+    output.pages_read(len(docnames))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     from . import env_save, parallel_read, parallel_write
 
     app.add_config_value("book_speedups", True, "env", types=[bool])
     add_live_events(app)
     app.connect("config-inited", _start, priority=1)
+    # Last, after any listener that adds pages to read: the count a build's report gives.
+    app.connect("env-before-read-docs", _count_read, priority=999)
     parallel_read.setup(app)
     parallel_write.setup(app)
     env_save.setup(app)
@@ -69,7 +77,7 @@ def build(*args: Any, **kwargs: Any) -> int:
 
 # What commands may use, each from the module that holds it, imported on first use: Sphinx is
 # imported only by the commands that build.
-_DOOR = {"LiveBook": "live", "Pass": "live", "last_build_unfinished": "runs"}
+_DOOR = {"Capture": "output", "LiveBook": "live", "Pass": "live", "last_build_unfinished": "runs"}
 
 __all__ = ["LIVE_BEGIN", "LIVE_END", "add_live_events", "build", "patches", "setup", *_DOOR]
 

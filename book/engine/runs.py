@@ -12,12 +12,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..fsutil import atomic_write
 from ..layout import Layout
 from ..lifeline import default_jobs
+from .output import Capture
 
 
 def make_book_importable(layout: Layout) -> None:
@@ -53,6 +56,7 @@ def build(
     all_files: bool = False,
     jobs: int | None = None,
     first: Callable[[], bool] | None = None,
+    capture: Capture | None = None,
 ) -> int:
     """Build the site; returns 0 on success.  ``strict`` turns Sphinx warnings into errors.
 
@@ -60,7 +64,22 @@ def build(
     data notebook's kernel starts and imports, and returns whether to go on (the build
     returns 1 when it does not).  After a build that did not finish
     (``last_build_unfinished``) every page is read and written again from a fresh
-    environment, whatever ``all_files`` says."""
+    environment, whatever ``all_files`` says.
+
+    With ``capture`` (``book.engine.output``), Sphinx's log and the kernel's go to its log
+    file, and its report says what the build did."""
+    with capture.running() if capture is not None else nullcontext():
+        return _build(layout, strict, all_files, jobs, first, capture)
+
+
+def _build(
+    layout: Layout,
+    strict: bool,
+    all_files: bool,
+    jobs: int | None,
+    first: Callable[[], bool] | None,
+    capture: Capture | None,
+) -> int:
     from . import warm_kernel
 
     make_book_importable(layout)
@@ -71,32 +90,24 @@ def build(
             return 1
         # Again: if the first step changed the tables the notebook reads, the kernel it warmed is stale.
         warm_kernel.start(layout, layout.data_tables, every_page=all_files)
-        return _sphinx_build(layout, strict, all_files, jobs)
+        return _sphinx_build(layout, strict, all_files, jobs, capture)
     finally:
         warm_kernel.close_all()
 
 
-def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | None) -> int:
+def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | None, capture: Capture | None) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     marker = unfinished_marker(layout)
     fresh = marker.exists()
     marker.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(marker, f"pid {os.getpid()}\n")
-    result = build_sphinx(
-        str(layout.root),
-        str(layout.html),
-        use_external_toc=True,
-        noconfig=True,
-        path_config=str(layout.config),
-        confoverrides=sphinx_overrides(layout),
-        builder="html",
-        warningiserror=strict,
-        keep_going=strict,
-        force_all=all_files or fresh,
-        freshenv=fresh,
-        jobs=jobs or default_jobs(),
-    )
+    # Files carry the kernel's coarse clock, a little behind time.time().
+    since = time.time() - 0.1
+    with capture.sphinx() if capture is not None else nullcontext():
+        result = _run_sphinx(build_sphinx, layout, strict, all_files or fresh, fresh, jobs)
+    if capture is not None:
+        capture.pages_written_since(layout.html, since)
     if isinstance(result, BaseException):
         # When Sphinx fails in its main process while a parallel writer still has a result to
         # send, nothing reads the pipe, and Python's exit would wait for that writer forever.
@@ -107,3 +118,22 @@ def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | Non
     if not result:
         marker.unlink()
     return int(result or 0)
+
+
+def _run_sphinx(
+    build_sphinx: Callable[..., object], layout: Layout, strict: bool, force_all: bool, fresh: bool, jobs: int | None
+) -> object:
+    return build_sphinx(
+        str(layout.root),
+        str(layout.html),
+        use_external_toc=True,
+        noconfig=True,
+        path_config=str(layout.config),
+        confoverrides=sphinx_overrides(layout),
+        builder="html",
+        warningiserror=strict,
+        keep_going=strict,
+        force_all=force_all,
+        freshenv=fresh,
+        jobs=jobs or default_jobs(),
+    )
