@@ -551,7 +551,10 @@ class Bench:
         return run.ok
 
     def book_cmd(self, *args: str) -> list[str]:
-        return [PYTHON, "-m", "book", *args]
+        # `build -v` prints Sphinx's log as builds did before the quiet summary: the figures
+        # (pages read, warnings) are read from it, and timings stay comparable with earlier runs.
+        verbose = ["-v"] if args[:1] == ("build",) else []
+        return [PYTHON, "-m", "book", *args, *verbose]
 
     def prepare(self, work: Path, n: int, label: str) -> tuple[Path, dict[str, Any]] | None:
         """Fresh book + generated corpus; returns the book folder and the generate step."""
