@@ -169,6 +169,10 @@ def test_hovering_an_article_link_previews_it_from_the_same_site(linked_book, br
         keep_local(context, base)
         page = context.new_page()
         page.goto(base + pages["cited"])
+        # Both sections are there for a reader, under the names readers and tests look for.
+        assert page.locator("#book-related h2").inner_text().strip().startswith("相关文章")
+        assert page.locator("#book-cited-by h2").inner_text().strip().startswith("被引用")
+        assert page.locator("#book-related a.internal").count() >= 3
         link = page.locator("#book-cited-by a.internal").first
         link.scroll_into_view_if_needed()
         link.hover()
