@@ -214,3 +214,15 @@ def test_a_topic_page_shows_its_articles_as_a_static_graph(linked_book, browser)
         width = view.eval_on_selector("article img", "img => img.complete && img.naturalWidth")
         assert width == graphs.WIDTH
         context.close()
+
+
+def test_a_topic_graph_draws_hostile_titles_as_text() -> None:
+    from lxml import etree
+
+    hostile = [("1", '<script>alert(1)</script>"&'), ("2", "控制\x01字符\ud800"), ("3", "普通标题")]
+    svg, shown = graphs.topic_graph("主题<b>", hostile, [("1", "2"), ("2", "3")])
+    tree = etree.fromstring(svg.encode("utf-8"))
+    assert shown == 3
+    assert not [e for e in tree.iter() if etree.QName(e).localname in ("script", "a", "foreignObject")]
+    texts = [t for t in tree.itertext()]
+    assert '<script>alert(1)</script>"&' in texts and "主题<b>" in texts

@@ -41,6 +41,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_parser.parsers.docutils_ import Parser
 
@@ -690,6 +691,18 @@ def assert_inert(main, where: str) -> None:
             assert not value.startswith(("javascript:", "data:", "vbscript:")), f"{where}: {element}"
 
 
+def assert_inert_svg(path: Path, where: str) -> None:
+    """A drawing, nothing more: well-formed, no script or embedded HTML, no handler, no link."""
+    assert path.suffix == ".svg", (where, path)
+    tree = etree.fromstring(path.read_bytes())
+    for element in tree.iter():
+        name = etree.QName(element).localname if isinstance(element.tag, str) else ""
+        assert name not in ("script", "foreignObject", "a", "image", "use", "iframe"), (where, name)
+        for attr in element.attrib:
+            local = etree.QName(attr).localname.lower()
+            assert not local.startswith("on") and local != "href", (where, name, attr)
+
+
 @pytest.mark.build
 def test_built_pages_show_every_line_and_nothing_active(built: Built) -> None:
     assert not built.pwned.exists(), "article text ran as code during the build"
@@ -726,6 +739,11 @@ def test_built_pages_show_every_line_and_nothing_active(built: Built) -> None:
         if page.name == "data.html":  # the data notebook's charts are images by design
             continue
         main = article_body(page)
+        for img in main.find_all("img"):  # a topic page's graph, drawn from article titles: inert too
+            where = str(page.relative_to(built.site))
+            assert "/_index/topics/" in where and img["alt"].endswith("：文章关系图"), (where, str(img))
+            assert_inert_svg((page.parent / img["src"]).resolve(), where)
+            img.decompose()
         assert_inert(main, str(page.relative_to(built.site)))
         for a in main.find_all("a", href=True):
             assert urlsplit(a["href"]).scheme in ("", "http", "https"), (page, str(a))

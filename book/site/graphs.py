@@ -13,14 +13,23 @@ of 50,000 articles has thousands of topics and ``index`` runs after every save.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from html import escape
+from html import escape as _escape
 
 MAX_NODES = 24
 WIDTH, HEIGHT = 720, 560
 RADIUS = 190
 LABEL_CHARS = 9
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
+
+
+# Characters XML 1.0 does not allow: one in a title would leave the whole drawing unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def escape(text: str) -> str:
+    return _escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _label(title: str) -> str:
