@@ -131,8 +131,9 @@ def _derive_and_write(
     report.stubs, report.topics = len(stubs), len(topic_list)
     wanted: dict[Path, str] = {}
     by_category: dict[tuple[str, ...], list[pages.Topic]] = {}
+    topic_graphs = pages.topic_graphs(topic_list, tables)
     for topic in topic_list:
-        graph = pages.topic_graph(topic, tables)
+        graph = topic_graphs.get(topic.path)
         if graph is not None:
             wanted[layout.root / pages.graph_path(topic)] = graph[0]
         wanted[layout.root / topic.path] = pages.topic_page(topic, graph[1] if graph else 0)

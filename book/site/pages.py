@@ -132,16 +132,22 @@ def graph_path(topic: Topic) -> str:
     return topic.path.removesuffix(".md") + ".svg"
 
 
-def topic_graph(topic: Topic, tables: Tables) -> tuple[str, int] | None:
-    """The topic's neighbourhood graph (``book.site.graphs``) and how many articles it shows;
-    None for a topic of one article."""
-    if len(topic.articles) < 2:
-        return None
-    ids = {e.id for e in topic.articles}
+def topic_graphs(topics: list[Topic], tables: Tables) -> dict[str, tuple[str, int]]:
+    """Topic page path → its neighbourhood graph (``book.site.graphs``) and how many articles it
+    shows, for every topic of two articles or more.  The relations are grouped by topic in one
+    pass: a book of 50,000 articles has thousands of topics and hundreds of thousands of relations."""
+    topic_of = {e.id: t.path for t in topics if len(t.articles) >= 2 for e in t.articles}
+    inside: dict[str, list[tuple[str, str]]] = {}
     rel = tables.relations
-    inside = rel[rel["source_id"].isin(ids) & rel["target_id"].isin(ids)]
-    pairs = list(zip(inside["source_id"].astype(str), inside["target_id"].astype(str), strict=True))
-    return graphs.topic_graph(topic.name, [(e.id, e.title) for e in topic.articles], pairs)
+    for source, target in zip(rel["source_id"].astype(str), rel["target_id"].astype(str), strict=True):
+        here = topic_of.get(source)
+        if here is not None and topic_of.get(target) == here:
+            inside.setdefault(here, []).append((source, target))
+    return {
+        t.path: graphs.topic_graph(t.name, [(e.id, e.title) for e in t.articles], inside.get(t.path, []))
+        for t in topics
+        if len(t.articles) >= 2
+    }
 
 
 def category_page(category: tuple[str, ...], topics_of: list[Topic]) -> str:
