@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 
 from .. import engine
-from ..engine.output import BuildReport
 from ..layout import Layout
 from .index import IndexReport
 from .serve import running_server
@@ -75,7 +74,7 @@ SHOWN_WARNINGS = 20
 SHOWN_PROBLEMS = 15
 
 
-def summary(report: BuildReport, layout: Layout, code: int) -> tuple[list[str], list[str]]:
+def summary(report: engine.BuildReport, layout: Layout, code: int) -> tuple[list[str], list[str]]:
     """What the terminal shows after a build: (lines for stdout, lines for stderr)."""
     out: list[str] = []
     err: list[str] = []

@@ -77,7 +77,13 @@ def build(*args: Any, **kwargs: Any) -> int:
 
 # What commands may use, each from the module that holds it, imported on first use: Sphinx is
 # imported only by the commands that build.
-_DOOR = {"Capture": "output", "LiveBook": "live", "Pass": "live", "last_build_unfinished": "runs"}
+_DOOR = {
+    "BuildReport": "output",
+    "Capture": "output",
+    "LiveBook": "live",
+    "Pass": "live",
+    "last_build_unfinished": "runs",
+}
 
 __all__ = ["LIVE_BEGIN", "LIVE_END", "add_live_events", "build", "patches", "setup", *_DOOR]
 
