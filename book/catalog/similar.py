@@ -27,10 +27,15 @@ from scipy import sparse
 # pairs still match), and the tags.
 SHARES = {"words": 0.4, "title": 0.35, "tags": 0.25}
 PER_ARTICLE = 5
-# A word or tag in more than this share of the articles (in books of COMMON_FROM or more) is left out.
+# A word or tag in more than this share of the articles (in books of COMMON_FROM or more), or in
+# more than COMMON_CAP of them, is left out.  The cap bounds the product: a row costs at most its
+# features × COMMON_CAP, where a book of 50,000 articles sharing stock words made every block of
+# the product nearly dense (3 GB, and most of `index`'s time).  Below 5,000 articles the share
+# is the lower of the two and the cap changes nothing.
 COMMON_SHARE = 0.2
 COMMON_FROM = 50
-BLOCK = 2048  # rows of the product computed at once
+COMMON_CAP = 1000
+BLOCK = 512  # rows of the product computed at once
 MIN_SCORE = 0.05  # below this, two articles share no more than a stray word
 
 
@@ -40,7 +45,7 @@ def _matrix(features: Sequence[Counter[str]], log_tf: bool) -> sparse.csr_matrix
     df: Counter[str] = Counter()
     for feature in features:
         df.update(feature.keys())
-    limit = n * COMMON_SHARE if n >= COMMON_FROM else n
+    limit = min(n * COMMON_SHARE, COMMON_CAP) if n >= COMMON_FROM else n
     columns = {word: i for i, word in enumerate(sorted(w for w, d in df.items() if 2 <= d <= limit))}
     rows, cols, data = [], [], []
     for row, feature in enumerate(features):
