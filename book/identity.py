@@ -106,9 +106,12 @@ def same_body(body_a: str, body_b: str) -> bool:
     the other's pieces, so an excerpt or a digest of an article is not taken for it.
     """
     a, b = _pieces(body_a), _pieces(body_b)
-    if not a or not b:
-        return False
-    return len(a & b) >= SAME_ARTICLE * max(len(a), len(b))
+    return _hold_each_other(len(a & b), len(a), len(b))
+
+
+def _hold_each_other(shared: int, size_a: int, size_b: int) -> bool:
+    """:func:`same_body`'s rule on piece counts: each text holds most of the other's pieces."""
+    return bool(size_a and size_b) and shared >= SAME_ARTICLE * max(size_a, size_b)
 
 
 # Twins share at least 0.43 of their pieces (Jaccard, :func:`same_body`), mostly far more: a
@@ -151,9 +154,6 @@ class Bodies:
         hashes = minhash.piece_hashes(body, _SHINGLE)
         for article_id in self._index.candidates(minhash.signature(hashes), _TWIN_ESTIMATE):
             other = self._pieces[article_id]
-            # As same_body: each holds most of the other's pieces.
-            if article_id != other_than and minhash.shared(hashes, other) >= SAME_ARTICLE * max(
-                len(hashes), len(other)
-            ):
+            if article_id != other_than and _hold_each_other(minhash.shared(hashes, other), len(hashes), len(other)):
                 return article_id
         return None

@@ -102,9 +102,6 @@ class Index:
         self._sigs = np.empty((0, BINS), dtype=np.uint32)
         self._by_band: dict[tuple[int, bytes], set[int]] = {}
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._row
-
     def add(self, key: str, sig: np.ndarray) -> None:
         self.remove(key)
         row = len(self._keys)

@@ -96,8 +96,6 @@ def _build(
 
 
 def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | None, capture: Capture | None) -> int:
-    from jupyter_book.sphinx import build_sphinx
-
     marker = unfinished_marker(layout)
     fresh = marker.exists()
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +103,7 @@ def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | Non
     # Files carry the kernel's coarse clock, a little behind time.time().
     since = time.time() - 0.1
     with capture.sphinx() if capture is not None else nullcontext():
-        result = _run_sphinx(build_sphinx, layout, strict, all_files or fresh, fresh, jobs)
+        result = _run_sphinx(layout, strict, all_files or fresh, fresh, jobs)
     if capture is not None:
         capture.pages_written_since(layout.html, since)
     if isinstance(result, BaseException):
@@ -120,9 +118,9 @@ def _sphinx_build(layout: Layout, strict: bool, all_files: bool, jobs: int | Non
     return int(result or 0)
 
 
-def _run_sphinx(
-    build_sphinx: Callable[..., object], layout: Layout, strict: bool, force_all: bool, fresh: bool, jobs: int | None
-) -> object:
+def _run_sphinx(layout: Layout, strict: bool, force_all: bool, fresh: bool, jobs: int | None) -> object:
+    from jupyter_book.sphinx import build_sphinx
+
     return build_sphinx(
         str(layout.root),
         str(layout.html),
